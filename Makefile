@@ -1,0 +1,77 @@
+# ecap.platform -- the two commands of the README are `make demo` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ENV ?= local
+PORT ?= 4566
+LINK := .collections/ansible_collections/ecap/platform
+export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: help setup demo test test-unit test-integration test-molecule lint teardown emulator-start emulator-stop build clean
+
+help:
+	@echo "make demo      set up, start the local emulator, run the site on inventories/local, print the outputs"
+	@echo "make test      set up and run the unit, integration and lint suites"
+	@echo "make teardown  tear the local platform down (ENV=local)"
+	@echo "make lint | test-unit | test-integration | test-molecule | build | emulator-stop"
+
+setup: $(VENV)/.installed $(LINK)
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+# Lets `ansible-playbook site.yml` in this checkout resolve ecap.platform.* (ansible.cfg).
+$(LINK):
+	mkdir -p $(dir $(LINK))
+	ln -sfn ../../.. $(LINK)
+
+demo: setup
+	$(BIN)/ansible-playbook site.yml -i inventories/local
+	@echo
+	@echo "The local platform is up in the emulator at http://127.0.0.1:$(PORT) (outputs: build/local/outputs.json)."
+	@echo "  Inspect:   AWS_ENDPOINT_URL=http://127.0.0.1:$(PORT) AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \\"
+	@echo "               $(BIN)/python -m emulator resources --port $(PORT) --tag Project=ecap"
+	@echo "  Re-run:    $(BIN)/ansible-playbook site.yml -i inventories/local      (converges: changed=0)"
+	@echo "  Tear down: make teardown      Stop the emulator: make emulator-stop"
+
+teardown: setup
+	$(BIN)/ansible-playbook site.yml -i inventories/$(ENV) -e ecap_state=absent
+
+emulator-start: setup
+	$(BIN)/python -m emulator start --port $(PORT) --pidfile build/local/emulator.pid --logfile build/local/emulator.log
+
+emulator-stop:
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m emulator stop --port $(PORT) --pidfile build/local/emulator.pid; fi
+
+test: setup
+	$(MAKE) lint
+	$(MAKE) test-unit
+	$(MAKE) test-integration
+
+test-unit: setup
+	$(BIN)/pytest -q tests/unit
+
+test-integration: setup
+	$(BIN)/pytest -q tests/integration
+
+test-molecule: setup
+	for role in kms network security_groups; do (cd roles/$$role && ../../$(BIN)/molecule test) || exit 1; done
+
+lint: setup
+	$(BIN)/ruff check plugins emulator tests
+	$(BIN)/ruff format --check plugins emulator tests
+	$(BIN)/yamllint -s .
+	$(BIN)/ansible-lint --profile production
+
+build: setup
+	mkdir -p build
+	$(BIN)/ansible-galaxy collection build --force --output-path build .
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache

@@ -1,0 +1,152 @@
+"""The whole site (kms, network, security_groups) against the emulator, in the amazon.aws rhythm:
+check mode on nothing -> create -> re-run changes nothing -> check mode on converged -> update ->
+teardown leaves nothing tagged -> teardown again changes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+PROJECT_TAG = "Project=ecap"
+SERVICES = {"eks", "rds", "msk", "redis", "s3", "logs", "secrets", "sns"}
+SG_KEYS = {"alb", "eks_cluster", "eks_nodes", "rds", "msk", "redis", "monitoring"}
+
+pytestmark = pytest.mark.integration
+
+
+def _vpc(aws):
+    vpcs = aws("ec2").describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["ecap-local-vpc"]}])["Vpcs"]
+    return vpcs
+
+
+def test_check_mode_on_an_empty_account_changes_nothing(runner, emulator):
+    before = emulator.counters()["mutating"]
+    result = runner.run(check=True)
+    assert result.rc == 0, result.failure_text()
+    assert result.changed > 0, "check mode must report what it would create"
+    assert emulator.counters()["mutating"] == before, "check mode made a mutating call"
+    assert emulator.resources(PROJECT_TAG) == []
+
+
+def test_create(runner, aws):
+    result = runner.run()
+    assert result.rc == 0, result.failure_text()
+
+    vpcs = _vpc(aws)
+    assert len(vpcs) == 1
+    vpc_id = vpcs[0]["VpcId"]
+    ec2 = aws("ec2")
+    attrs = {
+        a: ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute=a)
+        for a in ("enableDnsSupport", "enableDnsHostnames")
+    }
+    assert attrs["enableDnsSupport"]["EnableDnsSupport"]["Value"] is True
+    assert attrs["enableDnsHostnames"]["EnableDnsHostnames"]["Value"] is True
+
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+    tiers = {}
+    for s in subnets:
+        tags = {t["Key"]: t["Value"] for t in s["Tags"]}
+        tiers.setdefault(tags["Tier"], []).append((s, tags))
+    assert {k: len(v) for k, v in tiers.items()} == {"public": 3, "private": 3, "database": 3}
+    assert len({s["AvailabilityZone"] for s, _ in tiers["private"]}) == 3
+    assert all(t["kubernetes.io/role/elb"] == "1" for _, t in tiers["public"])
+    assert all(t["kubernetes.io/role/internal-elb"] == "1" for _, t in tiers["private"])
+    assert all(t["kubernetes.io/cluster/ecap-local-eks"] == "shared" for _, t in tiers["private"] + tiers["public"])
+    assert not any(s["MapPublicIpOnLaunch"] for s in subnets)
+
+    nats = ec2.describe_nat_gateways(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["NatGateways"]
+    live_nats = [n for n in nats if n["State"] in ("pending", "available")]
+    assert len(live_nats) == 1, "local mirrors dev: one NAT gateway"
+    assert live_nats[0]["State"] == "available"
+
+    # Database subnets have no route to the internet; private ones go through the NAT.
+    tables = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["RouteTables"]
+    by_name = {next((t["Value"] for t in rt.get("Tags", []) if t["Key"] == "Name"), "main"): rt for rt in tables}
+    default_routes = {
+        name: [r for r in rt["Routes"] if r.get("DestinationCidrBlock") == "0.0.0.0/0"] for name, rt in by_name.items()
+    }
+    assert default_routes["ecap-local-database"] == []
+    assert default_routes["ecap-local-private"][0]["NatGatewayId"] == live_nats[0]["NatGatewayId"]
+    assert default_routes["ecap-local-public"][0]["GatewayId"].startswith("igw-")
+    assert len(by_name["ecap-local-database"]["Associations"]) == 3
+
+    endpoints = ec2.describe_vpc_endpoints(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["VpcEndpoints"]
+    assert [e["ServiceName"] for e in endpoints] == ["com.amazonaws.us-west-2.s3"]
+
+    flow_logs = ec2.describe_flow_logs(Filters=[{"Name": "resource-id", "Values": [vpc_id]}])["FlowLogs"]
+    assert len(flow_logs) == 1
+    assert flow_logs[0]["LogGroupName"] == "/aws/vpc/ecap-local/flow-logs"
+    groups = aws("logs").describe_log_groups(logGroupNamePrefix="/aws/vpc/ecap-local/")["logGroups"]
+    assert groups[0]["retentionInDays"] == 7
+    logs_key = aws("kms").describe_key(KeyId="alias/ecap-local-logs")["KeyMetadata"]["Arn"]
+    assert groups[0]["kmsKeyId"] == logs_key
+
+    kms = aws("kms")
+    aliases = {a["AliasName"]: a for a in kms.list_aliases()["Aliases"] if a["AliasName"].startswith("alias/ecap-local-")}
+    assert set(aliases) == {f"alias/ecap-local-{s}" for s in SERVICES}
+    for alias in aliases.values():
+        assert kms.get_key_rotation_status(KeyId=alias["TargetKeyId"])["KeyRotationEnabled"] is True
+    policy = json.loads(kms.get_key_policy(KeyId=aliases["alias/ecap-local-logs"]["TargetKeyId"], PolicyName="default")["Policy"])
+    principals = [s["Principal"].get("Service") for s in policy["Statement"]]
+    assert "logs.us-west-2.amazonaws.com" in principals
+
+    sgs = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "tag:Project", "Values": ["ecap"]}])
+    by_role = {next(t["Value"] for t in g["Tags"] if t["Key"] == "Role"): g for g in sgs["SecurityGroups"]}
+    assert set(by_role) == SG_KEYS
+    rds = by_role["rds"]
+    assert [(p["FromPort"], [g["GroupId"] for g in p["UserIdGroupPairs"]], p["IpRanges"]) for p in rds["IpPermissions"]] == [
+        (5432, [by_role["eks_nodes"]["GroupId"]], [])
+    ]
+    assert rds["IpPermissionsEgress"] == []
+    for group in by_role.values():
+        for perm in group["IpPermissions"] + group["IpPermissionsEgress"]:
+            for ref in perm["IpRanges"] + perm["UserIdGroupPairs"]:
+                assert ref.get("Description"), f"{group['GroupName']} has a rule without description"
+
+    outputs = json.loads((runner.build_dir / "outputs.json").read_text())
+    assert outputs["network"]["vpc_id"] == vpc_id
+    assert len(outputs["network"]["private_subnet_ids"]) == 3
+    assert set(outputs["security_groups"]["group_ids"]) == SG_KEYS
+    assert set(outputs["kms"]["key_arns"]) == SERVICES
+
+
+def test_rerun_changes_nothing(runner):
+    result = runner.run()
+    assert result.rc == 0, result.failure_text()
+    assert result.changed_tasks() == []
+
+
+def test_check_mode_on_the_converged_platform_reports_no_change(runner, emulator):
+    before = emulator.counters()["mutating"]
+    result = runner.run(check=True)
+    assert result.rc == 0, result.failure_text()
+    assert result.changed_tasks() == []
+    assert emulator.counters()["mutating"] == before
+
+
+def test_update_applies_once(runner, aws):
+    update = {"ecap_extra_tags": {"CostCenter": "analytics"}, "network_flow_logs_retention_days": 14}
+    result = runner.run(extra=update)
+    assert result.rc == 0, result.failure_text()
+    assert result.changed > 0
+    vpc = _vpc(aws)[0]
+    assert {"Key": "CostCenter", "Value": "analytics"} in vpc["Tags"]
+    group = aws("logs").describe_log_groups(logGroupNamePrefix="/aws/vpc/ecap-local/")["logGroups"][0]
+    assert group["retentionInDays"] == 14
+    again = runner.run(extra=update)
+    assert again.rc == 0, again.failure_text()
+    assert again.changed_tasks() == []
+
+
+def test_teardown_leaves_nothing_tagged(runner, emulator):
+    result = runner.run(extra={"ecap_state": "absent"})
+    assert result.rc == 0, result.failure_text()
+    assert emulator.resources(PROJECT_TAG) == []
+
+
+def test_second_teardown_changes_nothing(runner):
+    result = runner.run(extra={"ecap_state": "absent"})
+    assert result.rc == 0, result.failure_text()
+    assert result.changed_tasks() == []
