@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: ecap.platform contributors
 # MIT License
 """Filters for the network tier: subnet maths."""
@@ -44,7 +43,6 @@ _value:
 """
 
 from ansible.errors import AnsibleFilterError
-
 from ansible_collections.ecap.platform.plugins.module_utils.network import SubnetPlanError, subnet_layout, subnet_plan
 
 

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: ecap.platform contributors
 # MIT License
 """Filters for the security-groups tier: validate the rule matrix, resolve it to module rules."""
@@ -6,7 +5,6 @@
 from __future__ import annotations
 
 from ansible.errors import AnsibleFilterError
-
 from ansible_collections.ecap.platform.plugins.module_utils.security_groups import (
     RuleMatrixError,
     module_rules,
@@ -25,7 +23,9 @@ def _rules(group, group_ids):
     try:
         return module_rules(dict(group), dict(group_ids))
     except KeyError as exc:
-        raise AnsibleFilterError(f"security group '{group.get('key')}' refers to a group with no id yet: {exc}") from None
+        raise AnsibleFilterError(
+            f"security group '{group.get('key')}' refers to a group with no id yet: {exc}"
+        ) from None
 
 
 def _name(key, prefix):

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: ecap.platform contributors
 # MIT License
 """Subnet maths for the network tier.
@@ -147,10 +146,11 @@ def subnet_layout(
     """Turn a subnet plan into the specs the network role loops over.
 
     Returns ``{"subnets": [...], "subnet_names": {tier: [...]}, "nat_gateways": [...],
-    "route_tables": [...]}``: every subnet with its name, tier, AZ and tags (EKS discovery tags on public and private); one NAT gateway per AZ,
-    or only in the first AZ when ``single_nat_gateway``; route tables by name with the subnets they
-    serve and their default-route target: the internet gateway for public, a NAT gateway for
-    private (one table per NAT), none for database.
+    "route_tables": [...]}``: every subnet with its name, tier, AZ and tags (EKS discovery tags on
+    public and private); one NAT gateway per AZ, or only in the first AZ when
+    ``single_nat_gateway``; route tables by name with the subnets they serve and their
+    default-route target: the internet gateway for public, a NAT gateway for private (one table
+    per NAT), none for database.
     """
     if len(azs) < len(plan["public"]):
         raise SubnetPlanError(

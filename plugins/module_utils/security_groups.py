@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: ecap.platform contributors
 # MIT License
 """Rule matrix of the security-groups tier.
@@ -25,7 +24,9 @@ def _rule_label(key: str, direction: str, index: int, rule: dict[str, Any]) -> s
     return f"security group '{key}' {direction} rule {index + 1} ({rule.get('description', 'no description')})"
 
 
-def _check_rule(key: str, direction: str, index: int, rule: dict[str, Any], keys: set[str], data_keys: set[str]) -> None:
+def _check_rule(
+    key: str, direction: str, index: int, rule: dict[str, Any], keys: set[str], data_keys: set[str]
+) -> None:
     label = _rule_label(key, direction, index, rule)
     if not str(rule.get("description", "")).strip():
         raise RuleMatrixError(f"{label} has no description: every rule must say why it exists")
@@ -38,7 +39,9 @@ def _check_rule(key: str, direction: str, index: int, rule: dict[str, Any], keys
         except (KeyError, TypeError, ValueError):
             raise RuleMatrixError(f"{label} needs integer from_port and to_port (or ports)") from None
         if not 0 <= low <= high <= 65535:
-            raise RuleMatrixError(f"{label} has ports {low}-{high}; they must satisfy 0 <= from_port <= to_port <= 65535")
+            raise RuleMatrixError(
+                f"{label} has ports {low}-{high}; they must satisfy 0 <= from_port <= to_port <= 65535"
+            )
     has_source = "source" in rule
     cidrs = rule.get("cidrs") or []
     if has_source == bool(cidrs):

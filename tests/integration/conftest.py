@@ -59,7 +59,9 @@ def _flatten(raw: dict[str, Any]) -> list[dict[str, Any]]:
             changed = bool(result.get("changed")) or any(bool(i.get("changed")) for i in items or [])
             failed = bool(result.get("failed")) or any(bool(i.get("failed")) for i in items or [])
             msg = result.get("msg") or next((i.get("msg") for i in items or [] if i.get("failed")), "")
-            tasks.append({"name": task["task"]["name"], "changed": changed, "failed": failed, "msg": msg, "result": result})
+            tasks.append(
+                {"name": task["task"]["name"], "changed": changed, "failed": failed, "msg": msg, "result": result}
+            )
     return tasks
 
 
@@ -69,8 +71,14 @@ class Runner:
     emulator: Any
     build_dir: Path
 
-    def run(self, playbook: str = "site.yml", *args: str, extra: dict[str, Any] | None = None, check: bool = False,
-            inventory: str = "inventories/local") -> PlayResult:
+    def run(
+        self,
+        playbook: str = "site.yml",
+        *args: str,
+        extra: dict[str, Any] | None = None,
+        check: bool = False,
+        inventory: str = "inventories/local",
+    ) -> PlayResult:
         env = {
             **os.environ,
             "AWS_ENDPOINT_URL": self.endpoint,
@@ -88,7 +96,7 @@ class Runner:
             cmd += ["--check", "--diff"]
         proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
         try:
-            raw = json.loads(proc.stdout[proc.stdout.index("{"):])
+            raw = json.loads(proc.stdout[proc.stdout.index("{") :])
         except ValueError:
             raw = {}
         return PlayResult(proc.returncode, raw, proc.stderr + proc.stdout[-2000:], _flatten(raw))

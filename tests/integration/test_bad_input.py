@@ -14,8 +14,13 @@ CASES = [
     ({"network_az_count": 1}, "network_az_count=1", "at least 2"),
     ({"network_public_subnets": ["10.9.0.0/24", "10.9.1.0/24", "10.9.2.0/24"]}, "network_public_subnets", "outside"),
     (
-        {"security_groups_extra_rules": {"redis": [
-            {"proto": "tcp", "from_port": 6379, "to_port": 6379, "cidrs": ["0.0.0.0/0"], "description": "oops"}]}},
+        {
+            "security_groups_extra_rules": {
+                "redis": [
+                    {"proto": "tcp", "from_port": 6379, "to_port": 6379, "cidrs": ["0.0.0.0/0"], "description": "oops"}
+                ]
+            }
+        },
         "security group 'redis'",
         "data-service group 'redis' to CIDRs",
     ),

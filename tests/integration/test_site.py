@@ -38,8 +38,7 @@ def test_create(runner, aws):
     vpc_id = vpcs[0]["VpcId"]
     ec2 = aws("ec2")
     attrs = {
-        a: ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute=a)
-        for a in ("enableDnsSupport", "enableDnsHostnames")
+        a: ec2.describe_vpc_attribute(VpcId=vpc_id, Attribute=a) for a in ("enableDnsSupport", "enableDnsHostnames")
     }
     assert attrs["enableDnsSupport"]["EnableDnsSupport"]["Value"] is True
     assert attrs["enableDnsHostnames"]["EnableDnsHostnames"]["Value"] is True
@@ -84,21 +83,27 @@ def test_create(runner, aws):
     assert groups[0]["kmsKeyId"] == logs_key
 
     kms = aws("kms")
-    aliases = {a["AliasName"]: a for a in kms.list_aliases()["Aliases"] if a["AliasName"].startswith("alias/ecap-local-")}
+    aliases = {
+        a["AliasName"]: a for a in kms.list_aliases()["Aliases"] if a["AliasName"].startswith("alias/ecap-local-")
+    }
     assert set(aliases) == {f"alias/ecap-local-{s}" for s in SERVICES}
     for alias in aliases.values():
         assert kms.get_key_rotation_status(KeyId=alias["TargetKeyId"])["KeyRotationEnabled"] is True
-    policy = json.loads(kms.get_key_policy(KeyId=aliases["alias/ecap-local-logs"]["TargetKeyId"], PolicyName="default")["Policy"])
+    policy = json.loads(
+        kms.get_key_policy(KeyId=aliases["alias/ecap-local-logs"]["TargetKeyId"], PolicyName="default")["Policy"]
+    )
     principals = [s["Principal"].get("Service") for s in policy["Statement"]]
     assert "logs.us-west-2.amazonaws.com" in principals
 
-    sgs = ec2.describe_security_groups(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "tag:Project", "Values": ["ecap"]}])
+    sgs = ec2.describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "tag:Project", "Values": ["ecap"]}]
+    )
     by_role = {next(t["Value"] for t in g["Tags"] if t["Key"] == "Role"): g for g in sgs["SecurityGroups"]}
     assert set(by_role) == SG_KEYS
     rds = by_role["rds"]
-    assert [(p["FromPort"], [g["GroupId"] for g in p["UserIdGroupPairs"]], p["IpRanges"]) for p in rds["IpPermissions"]] == [
-        (5432, [by_role["eks_nodes"]["GroupId"]], [])
-    ]
+    assert [
+        (p["FromPort"], [g["GroupId"] for g in p["UserIdGroupPairs"]], p["IpRanges"]) for p in rds["IpPermissions"]
+    ] == [(5432, [by_role["eks_nodes"]["GroupId"]], [])]
     assert rds["IpPermissionsEgress"] == []
     for group in by_role.values():
         for perm in group["IpPermissions"] + group["IpPermissionsEgress"]:

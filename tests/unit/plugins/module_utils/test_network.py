@@ -4,7 +4,6 @@ import ipaddress
 import itertools
 
 import pytest
-
 from ansible_collections.ecap.platform.plugins.module_utils.network import (
     SubnetPlanError,
     subnet_layout,

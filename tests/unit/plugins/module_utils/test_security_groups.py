@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from ansible_collections.ecap.platform.plugins.module_utils.security_groups import (
     RuleMatrixError,
     module_rules,
@@ -85,7 +84,9 @@ def test_module_rules_resolve_references(matrix):
     groups = {g["key"]: g for g in validate_matrix(copy.deepcopy(matrix), {}, DATA)}
     nodes = module_rules(groups["eks_nodes"], ids)
     assert {"proto": "all", "rule_desc": "Node to node and pod to pod", "group_id": "sg-eks_nodes"} in nodes["rules"]
-    assert nodes["rules_egress"] == [{"proto": "all", "cidr_ip": "0.0.0.0/0", "rule_desc": "All outbound (AWS APIs, ECR, DNS)"}]
+    assert nodes["rules_egress"] == [
+        {"proto": "all", "cidr_ip": "0.0.0.0/0", "rule_desc": "All outbound (AWS APIs, ECR, DNS)"}
+    ]
     rds = module_rules(groups["rds"], ids)
     assert rds == {
         "rules": [

@@ -1,0 +1,236 @@
+# Copyright: ecap.platform contributors
+# MIT License
+"""Helpers shared by every ecap.platform AWS module.
+
+- :func:`client` builds a boto3 client whose calls retry throttling with jittered
+  backoff when called with ``aws_retry=True`` (amazon.aws's ``RetryingBotoClientWrapper``).
+- :func:`paginate` walks ``NextToken`` pages, retrying each page.
+- Tag helpers wrap amazon.aws's tagging functions, so ``tags`` / ``purge_tags`` mean the
+  same here as in amazon.aws.
+- :func:`diff_params` is the table-driven comparison: a mapping from option name to API
+  field, and only the options the user set are compared.
+- :func:`make_diff` builds Ansible's ``diff`` result, :func:`wait_for` polls with a
+  timeout whose message names the resource and its last state.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry, RetryingBotoClientWrapper
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
+    ansible_dict_to_boto3_tag_list,
+    boto3_tag_list_to_ansible_dict,
+    boto3_tag_specifications,
+    compare_aws_tags,
+)
+
+# Error codes that mean "slow down" across the services we call, on top of the ones
+# AWSRetry already retries (RequestLimitExceeded, Throttling, TooManyRequestsException,
+# ServiceUnavailable, InternalError, ...).
+THROTTLE_ERROR_CODES: tuple[str, ...] = (
+    "ThrottlingException",
+    "RequestThrottled",
+    "RequestThrottledException",
+    "EC2ThrottledException",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "ProvisionedThroughputExceededException",
+    "BandwidthLimitExceeded",
+)
+
+# Keys that AWS reserves; they can neither be set nor removed by a caller.
+RESERVED_TAG_PREFIX = "aws:"
+
+
+# --------------------------------------------------------------------------- clients
+
+
+def retry_decorator() -> Callable:
+    """The retry policy of every ecap.platform client (10 tries, 1 s to 30 s, jittered)."""
+    return AWSRetry.jittered_backoff(
+        retries=10, delay=1, max_delay=30, catch_extra_error_codes=list(THROTTLE_ERROR_CODES)
+    )
+
+
+def client(module: Any, service: str) -> Any:
+    """Return a boto3 client for ``service`` built from the module's AWS options.
+
+    Calls made with ``aws_retry=True`` are retried on throttling and transient errors.
+    """
+    return module.client(service, retry_decorator=retry_decorator())
+
+
+def wrap_client(boto3_client: Any) -> RetryingBotoClientWrapper:
+    """Wrap a plain boto3 client with the same retry policy (for plugins and tests)."""
+    return RetryingBotoClientWrapper(boto3_client, retry_decorator())
+
+
+def paginate(call: Callable[..., dict], result_key: str, **params: Any) -> list[dict]:
+    """Collect ``result_key`` over every page of ``call`` (``NextToken`` paging).
+
+    Each page is requested with ``aws_retry=True``, so a throttled page is retried
+    on its own instead of restarting the whole listing.
+    """
+    items: list[dict] = []
+    seen: set[str] = set()
+    while True:
+        page = call(aws_retry=True, **params)
+        items.extend(page.get(result_key) or [])
+        token = page.get("NextToken")
+        if not token or token in seen:  # a repeated token would loop forever
+            return items
+        seen.add(token)
+        params = {**params, "NextToken": token}
+
+
+# --------------------------------------------------------------------------- tags
+
+
+def tags_to_dict(tag_list: list[dict] | None) -> dict[str, str]:
+    """``[{"Key": k, "Value": v}]`` → ``{k: v}`` (empty or missing list → ``{}``)."""
+    return boto3_tag_list_to_ansible_dict(tag_list or [])
+
+
+def dict_to_tags(tags: Mapping[str, Any] | None) -> list[dict[str, str]]:
+    """``{k: v}`` → ``[{"Key": k, "Value": v}]`` sorted by key, so requests built from it are stable."""
+    return sorted(ansible_dict_to_boto3_tag_list(dict(tags or {})), key=lambda tag: tag["Key"])
+
+
+def tag_specifications(tags: Mapping[str, Any] | None, resource_type: str) -> list[dict] | None:
+    """A ``TagSpecifications`` list for a create call, or ``None`` when there are no tags."""
+    specs = boto3_tag_specifications(dict(tags or {}), [resource_type])
+    if not specs:
+        return None
+    for spec in specs:
+        spec["Tags"] = sorted(spec["Tags"], key=lambda tag: tag["Key"])
+    return specs
+
+
+def wanted_tags(
+    tags: Mapping[str, Any] | None, purge_tags: bool, name: str | None = None
+) -> tuple[dict[str, str] | None, bool]:
+    """The tags to ensure and whether to purge, as amazon.aws's ``ec2_vpc_net`` reads them.
+
+    ``name`` becomes the ``Name`` tag and overrides one in ``tags``. When ``tags`` was not
+    given, nothing is purged (only ``Name`` is ensured); ``(None, False)`` means "leave tags alone".
+    """
+    if tags is None and name is None:
+        return None, False
+    if tags is None:
+        purge_tags = False
+    result = {key: str(value) for key, value in (tags or {}).items()}
+    if name is not None:
+        result["Name"] = name
+    return result, purge_tags
+
+
+def tag_changes(
+    current: Mapping[str, str], wanted: Mapping[str, Any] | None, purge_tags: bool
+) -> tuple[dict[str, str], list[str]]:
+    """``(to_set, to_unset)`` that turn ``current`` into ``wanted``; ``aws:*`` keys are never touched."""
+    if wanted is None:
+        return {}, []
+    to_set, to_unset = compare_aws_tags(dict(current), dict(wanted), purge_tags)
+    return {key: str(value) for key, value in to_set.items()}, sorted(to_unset)
+
+
+def apply_tag_changes(current: Mapping[str, str], to_set: Mapping[str, str], to_unset: Iterable[str]) -> dict[str, str]:
+    """The tags that result from applying ``(to_set, to_unset)`` to ``current``."""
+    unset = set(to_unset)
+    result = {key: value for key, value in current.items() if key not in unset}
+    result.update(to_set)
+    return result
+
+
+def settable_tags(tags: Mapping[str, str]) -> dict[str, str]:
+    """``tags`` without the ``aws:*`` keys a caller may not set (for copying tags to a new resource)."""
+    return {key: value for key, value in tags.items() if not key.startswith(RESERVED_TAG_PREFIX)}
+
+
+# --------------------------------------------------------------------------- diff
+
+
+def diff_params(
+    current: Mapping[str, Any],
+    wanted: Mapping[str, Any],
+    mapping: Mapping[str, str],
+    normalize: Mapping[str, Callable[[Any], Any]] | None = None,
+) -> dict[str, tuple[Any, Any]]:
+    """Compare the options the user set with what AWS describes.
+
+    :param current: the resource as AWS describes it (CamelCase API fields).
+    :param wanted: option name → wanted value; ``None`` means "not set", so not compared.
+    :param mapping: option name → API field of ``current``. Adding an option is one line.
+    :param normalize: option name → function applied to both sides before comparing
+        (e.g. to ignore a trailing ``:*`` on an ARN).
+    :return: option name → ``(current value, wanted value)`` for every option that differs.
+    """
+    normalize = normalize or {}
+    differences: dict[str, tuple[Any, Any]] = {}
+    for option, field in mapping.items():
+        want = wanted.get(option)
+        if want is None:
+            continue
+        have = current.get(field)
+        fix = normalize.get(option, _identity)
+        if fix(have) != fix(want):
+            differences[option] = (have, want)
+    return differences
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def project(resource: Mapping[str, Any], mapping: Mapping[str, str]) -> dict[str, Any]:
+    """Option name → value of its API field in ``resource`` (fields AWS did not return are left out)."""
+    return {option: resource[field] for option, field in mapping.items() if resource.get(field) is not None}
+
+
+def make_diff(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """Ansible's ``diff`` result: ``{"before": ..., "after": ...}``; a missing side is ``{}``."""
+    return {"before": dict(before or {}), "after": dict(after or {})}
+
+
+# --------------------------------------------------------------------------- waiting
+
+
+class WaitTimeoutError(Exception):
+    """Raised by :func:`wait_for`; ``last`` is the last description seen."""
+
+    def __init__(self, message: str, last: Any = None) -> None:
+        super().__init__(message)
+        self.last = last
+
+
+def wait_for(
+    describe_fn: Callable[[], Any],
+    is_done_fn: Callable[[Any], bool],
+    timeout: float,
+    delay: float = 5,
+    what: str = "the resource",
+    state_fn: Callable[[Any], Any] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Any:
+    """Poll ``describe_fn()`` every ``delay`` seconds until ``is_done_fn(result)`` is true.
+
+    Returns the first result that is done. Describes at least once, even with ``timeout=0``.
+
+    :param what: names the resource in the timeout message ("flow log fl-123 to appear").
+    :param state_fn: turns a description into the state shown in the message
+        (default: the description itself).
+    :raises WaitTimeoutError: after ``timeout`` seconds, naming ``what`` and its last state.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        result = describe_fn()
+        if is_done_fn(result):
+            return result
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            state = state_fn(result) if state_fn else result
+            raise WaitTimeoutError(f"Timed out after {timeout:g}s waiting for {what}; last state: {state!r}", result)
+        sleep(min(delay, remaining))

@@ -1,0 +1,51 @@
+"""`ansible-galaxy collection build` makes a tarball that installs and whose plugins load."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+def _run(*cmd: str, cwd: Path, env: dict[str, str] | None = None) -> str:
+    proc = subprocess.run(cmd, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return proc.stdout
+
+
+def test_collection_builds_installs_and_loads(tmp_path):
+    _run(str(BIN / "ansible-galaxy"), "collection", "build", "--force", "--output-path", str(tmp_path), ".", cwd=ROOT)
+    tarball = next(tmp_path.glob("ecap-platform-*.tar.gz"))
+    names = tarfile.open(tarball).getnames()
+    assert "roles/network/tasks/present.yml" in names
+    assert "plugins/modules/ec2_flow_log.py" in names
+    # What the build must not ship.
+    assert not [n for n in names if n.split("/")[0] in {"tests", "emulator", "build", ".venv", ".collections"}]
+
+    target = tmp_path / "collections"
+    _run(
+        str(BIN / "ansible-galaxy"), "collection", "install", "--no-deps", "-p", str(target), str(tarball), cwd=tmp_path
+    )
+    env = {"ANSIBLE_COLLECTIONS_PATH": str(target), "ANSIBLE_CONFIG": os.devnull}
+    doc = _run(str(BIN / "ansible-doc"), "-t", "module", "ecap.platform.ec2_flow_log", cwd=tmp_path, env=env)
+    assert "deliver_logs_permission_arn" in doc
+    roles = _run(str(BIN / "ansible-doc"), "-t", "role", "-l", "ecap.platform", cwd=tmp_path, env=env)
+    for role in ("network", "security_groups", "kms", "preflight"):
+        assert f"ecap.platform.{role}" in roles
+    # The installed filters work outside the checkout.
+    out = _run(
+        str(BIN / "ansible"),
+        "localhost",
+        "-m",
+        "ansible.builtin.debug",
+        "-a",
+        "msg={{ '10.0.0.0/16' | ecap.platform.subnet_plan(az_count=2) }}",
+        cwd=tmp_path,
+        env=env,
+    )
+    assert "10.0.0.0/20" in out
