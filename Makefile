@@ -49,10 +49,11 @@ emulator-start: setup
 emulator-stop:
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m emulator stop --port $(PORT) --pidfile build/local/emulator.pid; fi
 
+# Unit and integration suites in one run on two workers; --dist loadfile keeps each file (and
+# its private emulator) on one worker, so the long site sequence runs beside everything else.
 test: setup
 	$(MAKE) lint
-	$(MAKE) test-unit
-	$(MAKE) test-integration
+	$(BIN)/pytest -q -n 2 --dist loadfile tests
 
 test-unit: setup
 	$(BIN)/pytest -q tests/unit

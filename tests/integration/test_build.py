@@ -28,10 +28,14 @@ def test_collection_builds_installs_and_loads(tmp_path):
     assert not [n for n in names if n.split("/")[0] in {"tests", "emulator", "build", ".venv", ".collections"}]
 
     target = tmp_path / "collections"
+    # An empty configuration: the checkout's ansible.cfg would find ecap.platform in .collections.
+    empty_cfg = tmp_path / "ansible.cfg"
+    empty_cfg.write_text("[defaults]\n")
+    env = {"ANSIBLE_COLLECTIONS_PATH": str(target), "ANSIBLE_CONFIG": str(empty_cfg), "PAGER": "cat"}
+    galaxy = str(BIN / "ansible-galaxy")
     _run(
-        str(BIN / "ansible-galaxy"), "collection", "install", "--no-deps", "-p", str(target), str(tarball), cwd=tmp_path
+        galaxy, "collection", "install", "--force", "--no-deps", "-p", str(target), str(tarball), cwd=tmp_path, env=env
     )
-    env = {"ANSIBLE_COLLECTIONS_PATH": str(target), "ANSIBLE_CONFIG": os.devnull}
     doc = _run(str(BIN / "ansible-doc"), "-t", "module", "ecap.platform.ec2_flow_log", cwd=tmp_path, env=env)
     assert "deliver_logs_permission_arn" in doc
     roles = _run(str(BIN / "ansible-doc"), "-t", "role", "-l", "ecap.platform", cwd=tmp_path, env=env)

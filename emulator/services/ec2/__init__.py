@@ -1,0 +1,5 @@
+"""EC2 fixes and extensions (see emulator/README.md)."""
+
+from emulator.services.ec2 import models, responses
+
+__all__ = ["models", "responses"]
