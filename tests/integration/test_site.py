@@ -4,6 +4,7 @@ teardown leaves nothing tagged -> teardown again changes nothing."""
 
 from __future__ import annotations
 
+import collections
 import json
 
 import pytest
@@ -29,9 +30,27 @@ def test_check_mode_on_an_empty_account_changes_nothing(runner, emulator):
     assert emulator.resources(PROJECT_TAG) == []
 
 
-def test_create(runner, aws):
+def test_create(runner, aws, emulator):
     result = runner.run()
     assert result.rc == 0, result.failure_text()
+
+    # Everything the three tiers make carries the project tag, so the leak report can find it.
+    kinds = collections.Counter(f"{r['service']}:{r['type']}" for r in emulator.resources(PROJECT_TAG))
+    assert kinds == {
+        "ec2:vpc": 1,
+        "ec2:subnet": 9,
+        "ec2:internet_gateway": 1,
+        "ec2:elastic_ip": 1,
+        "ec2:nat_gateway": 1,
+        "ec2:route_table": 3,
+        "ec2:vpc_endpoint": 1,
+        "ec2:flow_log": 1,
+        "ec2:security_group": 7,
+        "iam:role": 1,
+        "logs:log_group": 1,
+        "kms:key": 8,
+        "kms:alias": 8,
+    }
 
     vpcs = _vpc(aws)
     assert len(vpcs) == 1
