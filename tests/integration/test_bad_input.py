@@ -39,3 +39,23 @@ def test_bad_input_fails_before_any_change(runner, emulator, extra, variable, hi
     assert variable in text, text
     assert hint in text, text
     assert emulator.counters()["mutating"] == before, "a mutating call was made before the input was refused"
+
+
+# The same refusals when the value comes from the command line as a string (-e key=value).
+CLI_CASES = [
+    ("network_az_count=7", "at most the 4 available AZs"),
+    ("network_az_count=1", "at least 2"),
+    ("kms_deletion_window_days=3", "7 to 30"),
+    ("network_vpc_cidr=10.0.0.0/20", "/18 or larger"),
+]
+
+
+@pytest.mark.parametrize(("assignment", "hint"), CLI_CASES, ids=[c[0] for c in CLI_CASES])
+def test_bad_input_from_the_command_line(runner, emulator, assignment, hint):
+    before = emulator.counters()["mutating"]
+    result = runner.run("site.yml", "-e", assignment)
+    assert result.rc != 0
+    text = result.failure_text()
+    assert assignment.split("=")[0] in text, text
+    assert hint in text, text
+    assert emulator.counters()["mutating"] == before
