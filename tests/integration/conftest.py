@@ -122,3 +122,87 @@ def aws(emulator):
         aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-west-2"
     )
     return lambda service: session.client(service, endpoint_url=emulator.endpoint)
+
+
+# --------------------------------------------------------------------------- foundation
+
+FOUNDATION_TAGS = {"Project": "ecap", "Environment": "local", "ManagedBy": "ecap.platform"}
+KMS_SERVICES = ("eks", "rds", "msk", "redis", "s3", "logs", "secrets", "sns")
+SECURITY_GROUPS = ("alb", "eks_cluster", "eks_nodes", "rds", "msk", "redis", "monitoring")
+
+
+def make_foundation(aws, prefix: str = "ecap-local", cidr: str = "10.0.0.0/16") -> dict[str, Any]:
+    """Create with boto3 (in about a second) what the kms, network and security_groups tiers make.
+
+    Returns their output facts (``kms_outputs``, ``network_outputs``, ``security_groups_outputs``)
+    in the shape the roles publish, to pass as extra vars to ``site.yml --tags <tier>``: a tier's
+    integration test then runs only that tier's tasks, on top of a realistic foundation.
+    """
+    tags = [{"Key": k, "Value": v} for k, v in FOUNDATION_TAGS.items()]
+    kms = aws("kms")
+    key_arns, key_ids, aliases = {}, {}, {}
+    for service in KMS_SERVICES:
+        key = kms.create_key(
+            Description=f"{prefix} {service}", Tags=[{"TagKey": t["Key"], "TagValue": t["Value"]} for t in tags]
+        )
+        meta = key["KeyMetadata"]
+        kms.create_alias(AliasName=f"alias/{prefix}-{service}", TargetKeyId=meta["KeyId"])
+        key_arns[service], key_ids[service], aliases[service] = meta["Arn"], meta["KeyId"], f"alias/{prefix}-{service}"
+
+    ec2 = aws("ec2")
+    azs = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]][:3]
+    vpc_id = ec2.create_vpc(
+        CidrBlock=cidr,
+        TagSpecifications=[{"ResourceType": "vpc", "Tags": [*tags, {"Key": "Name", "Value": f"{prefix}-vpc"}]}],
+    )["Vpc"]["VpcId"]
+    base = ".".join(cidr.split(".")[:2])
+    subnets: dict[str, list[str]] = {}
+    for offset, tier in ((0, "public"), (10, "private"), (20, "database")):
+        subnets[tier] = []
+        for index, az in enumerate(azs):
+            name = f"{prefix}-{tier}-{az}"
+            subnets[tier].append(
+                ec2.create_subnet(
+                    VpcId=vpc_id,
+                    CidrBlock=f"{base}.{offset + index}.0/24",
+                    AvailabilityZone=az,
+                    TagSpecifications=[{"ResourceType": "subnet", "Tags": [*tags, {"Key": "Name", "Value": name}]}],
+                )["Subnet"]["SubnetId"]
+            )
+    group_ids = {}
+    for key in SECURITY_GROUPS:
+        name = f"{prefix}-{key.replace('_', '-')}-sg"
+        group_ids[key] = ec2.create_security_group(
+            GroupName=name,
+            Description=f"{prefix} {key}",
+            VpcId=vpc_id,
+            TagSpecifications=[
+                {
+                    "ResourceType": "security-group",
+                    "Tags": [*tags, {"Key": "Name", "Value": name}, {"Key": "Role", "Value": key}],
+                }
+            ],
+        )["GroupId"]
+    return {
+        "kms_outputs": {"key_arns": key_arns, "key_ids": key_ids, "aliases": aliases},
+        "network_outputs": {
+            "vpc_id": vpc_id,
+            "vpc_cidr": cidr,
+            "vpc_name": f"{prefix}-vpc",
+            "availability_zones": azs,
+            "public_subnet_ids": subnets["public"],
+            "private_subnet_ids": subnets["private"],
+            "database_subnet_ids": subnets["database"],
+            "database_subnet_group_name": f"{prefix}-database",
+        },
+        "security_groups_outputs": {"vpc_id": vpc_id, "group_ids": group_ids},
+    }
+
+
+@pytest.fixture(scope="module")
+def foundation(aws) -> dict[str, Any]:
+    """The kms/network/security_groups outputs of a foundation made with boto3 on the module's emulator.
+
+    Use: ``runner.run("site.yml", "--tags", "rds", extra=foundation)``.
+    """
+    return make_foundation(aws)
