@@ -9,11 +9,12 @@ LINK := .collections/ansible_collections/ecap/platform
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help setup demo test test-unit test-integration test-molecule lint teardown emulator-start emulator-stop build clean
+.PHONY: help setup demo plan test test-unit test-integration test-molecule lint teardown emulator-start emulator-stop build clean
 
 help:
 	@echo "make demo      set up, start the local emulator, run the site on inventories/local, print the outputs"
 	@echo "make test      set up and run the unit, integration and lint suites"
+	@echo "make plan      show what the site would change (ENV=local), written to build/<env>/plan.json"
 	@echo "make teardown  tear the local platform down (ENV=local)"
 	@echo "make lint | test-unit | test-integration | test-molecule | build | emulator-stop"
 
@@ -40,8 +41,13 @@ demo: setup
 	@echo "  Re-run:    $(BIN)/ansible-playbook site.yml -i inventories/local      (converges: changed=0)"
 	@echo "  Tear down: make teardown      Stop the emulator: make emulator-stop"
 
+# What the site would change in ENV, per tier (check mode + diff); writes build/$(ENV)/plan.json.
+plan: setup
+	$(BIN)/ansible-playbook playbooks/plan.yml -i inventories/$(ENV) --check --diff
+
+# Reverse order, then a leak report that fails if anything tagged for ENV is left (prod: CONFIRM=prod).
 teardown: setup
-	$(BIN)/ansible-playbook site.yml -i inventories/$(ENV) -e ecap_state=absent
+	$(BIN)/ansible-playbook playbooks/teardown.yml -i inventories/$(ENV) $(if $(CONFIRM),-e teardown_confirm=$(CONFIRM))
 
 emulator-start: setup
 	$(BIN)/python -m emulator start --port $(PORT) --pidfile build/local/emulator.pid --logfile build/local/emulator.log

@@ -1,6 +1,7 @@
 """The whole site (kms, network, security_groups) against the emulator, in the amazon.aws rhythm:
-check mode on nothing -> create -> re-run changes nothing -> check mode on converged -> update ->
-teardown leaves nothing tagged -> teardown again changes nothing."""
+plan (check mode) on nothing -> create -> re-run changes nothing -> plan on converged says so ->
+drift by hand shows in the plan -> update -> teardown leaves nothing tagged -> teardown again
+changes nothing."""
 
 from __future__ import annotations
 
@@ -21,13 +22,34 @@ def _vpc(aws):
     return vpcs
 
 
-def test_check_mode_on_an_empty_account_changes_nothing(runner, emulator):
-    before = emulator.counters()["mutating"]
-    result = runner.run(check=True)
+def plan(runner):
+    """Run playbooks/plan.yml (check mode + diff); returns the run and the plan.json it wrote."""
+    result = runner.run("playbooks/plan.yml", check=True)
     assert result.rc == 0, result.failure_text()
+    return result, json.loads((runner.build_dir / "plan.json").read_text())
+
+
+def test_plan_refuses_to_run_outside_check_mode(runner, emulator):
+    before = emulator.counters()["mutating"]
+    result = runner.run("playbooks/plan.yml")
+    assert result.rc != 0
+    assert "only plans: run it with --check --diff" in result.failure_text()
+    assert emulator.counters()["mutating"] == before
+
+
+def test_plan_on_an_empty_account_lists_creates_and_changes_nothing(runner, emulator):
+    before = emulator.counters()["mutating"]
+    result, document = plan(runner)
     assert result.changed > 0, "check mode must report what it would create"
     assert emulator.counters()["mutating"] == before, "check mode made a mutating call"
     assert emulator.resources(PROJECT_TAG) == []
+    creates = [c["resource"] for c in document["tiers"]["kms"]["changes"] if c["action"] == "create"]
+    assert sorted(creates) == sorted(f"Create the service keys with rotation [{s}]" for s in SERVICES)
+    assert [c["action"] for c in document["tiers"]["network"]["changes"]] == ["create"]
+    # Tiers that need the VPC id say where their plan stops instead of claiming "no changes".
+    assert "VPC" in document["tiers"]["network"]["deferred"]
+    assert "VPC" in document["tiers"]["security_groups"]["deferred"]
+    assert document["converged"] is False
 
 
 def test_create(runner, aws, emulator):
@@ -142,12 +164,45 @@ def test_rerun_changes_nothing(runner):
     assert result.changed_tasks() == []
 
 
-def test_check_mode_on_the_converged_platform_reports_no_change(runner, emulator):
+def test_plan_on_the_converged_platform_reports_no_change(runner, emulator):
     before = emulator.counters()["mutating"]
-    result = runner.run(check=True)
-    assert result.rc == 0, result.failure_text()
+    result, document = plan(runner)
     assert result.changed_tasks() == []
     assert emulator.counters()["mutating"] == before
+    assert document["converged"] is True
+    assert document["summary"] == {"create": 0, "update": 0, "delete": 0, "change": 0}
+
+
+def test_plan_shows_exactly_the_drift_made_by_hand(runner, emulator, aws):
+    ec2 = aws("ec2")
+    rds_sg = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["ecap-local-rds-sg"]}])
+    ec2.authorize_security_group_ingress(
+        GroupId=rds_sg["SecurityGroups"][0]["GroupId"],
+        IpPermissions=[
+            {
+                "IpProtocol": "tcp",
+                "FromPort": 5432,
+                "ToPort": 5432,
+                "IpRanges": [{"CidrIp": "10.9.0.0/16", "Description": "opened by hand"}],
+            }
+        ],
+    )
+    aws("logs").put_retention_policy(logGroupName="/aws/vpc/ecap-local/flow-logs", retentionInDays=30)
+    before = emulator.counters()["mutating"]
+    _, document = plan(runner)
+    assert emulator.counters()["mutating"] == before, "the plan reverted the drift"
+    changes = {
+        tier: [(c["action"], c["resource"]) for c in body["changes"]] for tier, body in document["tiers"].items()
+    }
+    assert changes == {
+        "kms": [],
+        "network": [("update", "Create the KMS-encrypted flow-log group [/aws/vpc/ecap-local/flow-logs]")],
+        "security_groups": [("update", "Converge the rules of every group [rds]")],
+    }
+    network = document["tiers"]["network"]["changes"][0]["changes"]
+    assert network == ["retention_days: 30 -> 7"]
+    sg_lines = document["tiers"]["security_groups"]["changes"][0]["changes"]
+    assert any("10.9.0.0/16" in line and ": - " in line for line in sg_lines), sg_lines
 
 
 def test_update_applies_once(runner, aws):
@@ -159,15 +214,28 @@ def test_update_applies_once(runner, aws):
     assert {"Key": "CostCenter", "Value": "analytics"} in vpc["Tags"]
     group = aws("logs").describe_log_groups(logGroupNamePrefix="/aws/vpc/ecap-local/")["logGroups"][0]
     assert group["retentionInDays"] == 14
+    # ... and the rule opened by hand is gone again.
+    rds_sg = aws("ec2").describe_security_groups(Filters=[{"Name": "group-name", "Values": ["ecap-local-rds-sg"]}])
+    assert "10.9.0.0/16" not in json.dumps(rds_sg["SecurityGroups"][0]["IpPermissions"])
+
+
+def test_teardown_of_prod_needs_its_name_before_any_call(runner, emulator):
+    before = emulator.counters()["total"]
+    result = runner.run("playbooks/teardown.yml", inventory="inventories/prod")
+    assert result.rc != 0
+    assert "confirm with -e teardown_confirm=prod" in result.failure_text()
+    assert emulator.counters()["total"] == before, "an API call was made before the confirmation"
 
 
 def test_teardown_leaves_nothing_tagged(runner, emulator):
-    result = runner.run(extra={"ecap_state": "absent"})
+    result = runner.run("playbooks/teardown.yml")
     assert result.rc == 0, result.failure_text()
+    report = next(t for t in result.tasks if t["name"] == "List the resources still tagged for this environment")
+    assert report["result"]["resources"] == []
     assert emulator.resources(PROJECT_TAG) == []
 
 
 def test_second_teardown_changes_nothing(runner):
-    result = runner.run(extra={"ecap_state": "absent"})
+    result = runner.run("playbooks/teardown.yml")
     assert result.rc == 0, result.failure_text()
     assert result.changed_tasks() == []

@@ -18,6 +18,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 COLLECTIONS = ROOT / ".collections"
 LINK = COLLECTIONS / "ansible_collections" / "ecap" / "platform"
+# The repository root, so that `emulator` (the local AWS emulator package) is importable.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 
 def _importable() -> bool:

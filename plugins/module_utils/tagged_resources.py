@@ -1,0 +1,225 @@
+# Copyright: ecap.platform contributors
+# MIT License
+"""List the live resources that carry a set of tags: the leak report after a teardown.
+
+Pure boto3 (no Ansible imports): the ``tagged_resources_info`` module uses it against AWS, the
+emulator's ``resources`` command against the emulator. Each service has a lister registered with
+:func:`lister`; add one for a new service in a few lines::
+
+    @lister("sqs")
+    def _sqs(ctx: Context) -> Iterator[Resource]:
+        for url in ctx.client("sqs").list_queues().get("QueueUrls", []):
+            ...
+            yield Resource("sqs", "queue", name, arn)
+
+Listers skip what is on its way out (NAT gateways ``deleted``, KMS keys pending deletion).
+``resourcegroupstaggingapi`` (GetResources) runs last and adds what the listers did not find.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+try:
+    from botocore.exceptions import BotoCoreError, ClientError
+except ImportError:  # the module reports missing botocore itself
+    BotoCoreError = ClientError = Exception  # type: ignore[misc,assignment]
+
+
+@dataclass(frozen=True)
+class Resource:
+    service: str
+    type: str
+    id: str
+    arn: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+@dataclass
+class Context:
+    """What a lister needs: a client per service, the tags to match, the region."""
+
+    make_client: Callable[[str], Any]
+    tags: dict[str, str]
+    region: str
+    _clients: dict[str, Any] = field(default_factory=dict)
+    _account: str | None = None
+
+    def client(self, service: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = self.make_client(service)
+        return self._clients[service]
+
+    @property
+    def account(self) -> str:
+        if self._account is None:
+            self._account = self.client("sts").get_caller_identity()["Account"]
+        return self._account
+
+    def matches(self, tags: dict[str, str]) -> bool:
+        return all(tags.get(k) == v for k, v in self.tags.items())
+
+    def ec2_filters(self) -> list[dict[str, Any]]:
+        return [{"Name": f"tag:{k}", "Values": [v]} for k, v in self.tags.items()]
+
+    def ec2_arn(self, kind: str, resource_id: str) -> str:
+        return f"arn:aws:ec2:{self.region}:{self.account}:{kind}/{resource_id}"
+
+
+Lister = Callable[[Context], Iterable[Resource]]
+LISTERS: dict[str, Lister] = {}
+
+
+def lister(service: str) -> Callable[[Lister], Lister]:
+    def register(fn: Lister) -> Lister:
+        LISTERS[service] = fn
+        return fn
+
+    return register
+
+
+def tag_dict(tags: Iterable[dict[str, str]] | None, key: str = "Key", value: str = "Value") -> dict[str, str]:
+    return {t[key]: t.get(value, "") for t in tags or []}
+
+
+def _pages(client: Any, operation: str, result_key: str, **kwargs: Any) -> Iterator[Any]:
+    for page in client.get_paginator(operation).paginate(**kwargs):
+        yield from page.get(result_key, [])
+
+
+# --- EC2 ----------------------------------------------------------------------------------------
+
+#: (describe operation, result key, id key, ARN resource kind, type, states that are not live)
+EC2_KINDS = [
+    ("describe_vpcs", "Vpcs", "VpcId", "vpc", "vpc", ()),
+    ("describe_subnets", "Subnets", "SubnetId", "subnet", "subnet", ()),
+    ("describe_internet_gateways", "InternetGateways", "InternetGatewayId", "internet-gateway", "internet_gateway", ()),
+    ("describe_nat_gateways", "NatGateways", "NatGatewayId", "natgateway", "nat_gateway", ("deleted",)),
+    ("describe_addresses", "Addresses", "AllocationId", "elastic-ip", "elastic_ip", ()),
+    ("describe_route_tables", "RouteTables", "RouteTableId", "route-table", "route_table", ()),
+    ("describe_security_groups", "SecurityGroups", "GroupId", "security-group", "security_group", ()),
+    ("describe_vpc_endpoints", "VpcEndpoints", "VpcEndpointId", "vpc-endpoint", "vpc_endpoint", ("deleted", "Deleted")),
+    ("describe_flow_logs", "FlowLogs", "FlowLogId", "vpc-flow-log", "flow_log", ()),
+    (
+        "describe_network_interfaces",
+        "NetworkInterfaces",
+        "NetworkInterfaceId",
+        "network-interface",
+        "network_interface",
+        (),
+    ),
+]
+
+
+#: Ids of the kinds the EC2 lister covers (the tagging API may name their ARNs differently).
+EC2_ID_PREFIXES = ("vpc-", "subnet-", "igw-", "nat-", "eipalloc-", "rtb-", "sg-", "vpce-", "fl-", "eni-")
+#: Services whose lister covers every kind of resource they have here.
+FULLY_LISTED = {"kms", "logs", "iam", "s3"}
+
+
+@lister("ec2")
+def _ec2(ctx: Context) -> Iterator[Resource]:
+    ec2 = ctx.client("ec2")
+    for operation, key, id_key, kind, rtype, dead in EC2_KINDS:
+        # DescribeNatGateways names its parameter Filter, the others Filters.
+        param = "Filter" if operation == "describe_nat_gateways" else "Filters"
+        response = getattr(ec2, operation)(**{param: ctx.ec2_filters()})
+        for item in response.get(key, []):
+            state = item.get("State", "")
+            if state in dead:
+                continue
+            yield Resource("ec2", rtype, item[id_key], ctx.ec2_arn(kind, item[id_key]))
+
+
+# --- KMS, Logs, IAM, S3 -------------------------------------------------------------------------
+
+
+@lister("kms")
+def _kms(ctx: Context) -> Iterator[Resource]:
+    kms = ctx.client("kms")
+    live: dict[str, str] = {}
+    for key in _pages(kms, "list_keys", "Keys"):
+        meta = kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]
+        if meta.get("KeyState") == "PendingDeletion" or meta.get("KeyManager") == "AWS":
+            continue
+        tags = tag_dict(kms.list_resource_tags(KeyId=key["KeyId"]).get("Tags"), "TagKey", "TagValue")
+        if ctx.matches(tags):
+            live[key["KeyId"]] = meta["Arn"]
+            yield Resource("kms", "key", key["KeyId"], meta["Arn"])
+    for alias in _pages(kms, "list_aliases", "Aliases"):
+        if alias.get("TargetKeyId") in live:
+            yield Resource("kms", "alias", alias["AliasName"], alias["AliasArn"])
+
+
+@lister("logs")
+def _logs(ctx: Context) -> Iterator[Resource]:
+    logs = ctx.client("logs")
+    for group in _pages(logs, "describe_log_groups", "logGroups"):
+        tags = logs.list_tags_log_group(logGroupName=group["logGroupName"]).get("tags", {})
+        if ctx.matches(tags):
+            arn = group.get("logGroupArn") or group["arn"].removesuffix(":*")
+            yield Resource("logs", "log_group", group["logGroupName"], arn)
+
+
+@lister("iam")
+def _iam(ctx: Context) -> Iterator[Resource]:
+    iam = ctx.client("iam")
+    for role in _pages(iam, "list_roles", "Roles"):
+        if ctx.matches(tag_dict(iam.list_role_tags(RoleName=role["RoleName"]).get("Tags"))):
+            yield Resource("iam", "role", role["RoleName"], role["Arn"])
+    for policy in _pages(iam, "list_policies", "Policies", Scope="Local"):
+        if ctx.matches(tag_dict(iam.list_policy_tags(PolicyArn=policy["Arn"]).get("Tags"))):
+            yield Resource("iam", "policy", policy["PolicyName"], policy["Arn"])
+
+
+@lister("s3")
+def _s3(ctx: Context) -> Iterator[Resource]:
+    s3 = ctx.client("s3")
+    for bucket in s3.list_buckets().get("Buckets", []):
+        try:
+            tags = tag_dict(s3.get_bucket_tagging(Bucket=bucket["Name"]).get("TagSet"))
+        except ClientError:  # NoSuchTagSet
+            continue
+        if ctx.matches(tags):
+            yield Resource("s3", "bucket", bucket["Name"], f"arn:aws:s3:::{bucket['Name']}")
+
+
+@lister("tagging")
+def _tagging(ctx: Context) -> Iterator[Resource]:
+    """Whatever else the Resource Groups Tagging API knows (RDS, ElastiCache, EKS, MSK, ...)."""
+    tagging = ctx.client("resourcegroupstaggingapi")
+    filters = [{"Key": k, "Values": [v]} for k, v in ctx.tags.items()]
+    for item in _pages(tagging, "get_resources", "ResourceTagMappingList", TagFilters=filters):
+        arn = item["ResourceARN"]
+        parts = arn.split(":", 5)
+        service, resource = parts[2], parts[5] if len(parts) > 5 else ""
+        rtype, _, rid = resource.replace(":", "/", 1).partition("/")
+        if service in FULLY_LISTED or (service == "ec2" and rid.startswith(EC2_ID_PREFIXES)):
+            continue  # the service's own lister knows which of these are live (not deleted/pending deletion)
+        yield Resource(service, rtype.replace("-", "_") or service, rid or rtype, arn)
+
+
+def list_resources(
+    make_client: Callable[[str], Any],
+    tags: dict[str, str],
+    region: str,
+    services: Iterable[str] | None = None,
+) -> list[dict[str, str]]:
+    """Every live resource carrying all ``tags``: ``[{"service", "type", "id", "arn"}]``, sorted.
+
+    ``make_client(service)`` returns a boto3 client (of an Ansible module, or of a plain session).
+    """
+    ctx = Context(make_client, dict(tags), region)
+    found: dict[str, Resource] = {}
+    for service in services or LISTERS:
+        try:
+            for resource in LISTERS[service](ctx):
+                found.setdefault(resource.arn, resource)
+        except (ClientError, BotoCoreError) as exc:
+            if service != "tagging":  # best effort: GetResources is a catch-all
+                raise RuntimeError(f"listing {service} resources failed: {exc}") from exc
+    return [r.to_dict() for r in sorted(found.values(), key=lambda r: (r.service, r.type, r.id))]

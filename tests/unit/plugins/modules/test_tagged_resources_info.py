@@ -1,0 +1,51 @@
+"""tagged_resources_info: the teardown's leak report finds what is left, and only that."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.ecap.platform.plugins.modules import tagged_resources_info
+
+from emulator.control import running
+
+
+@pytest.fixture(scope="module")
+def emulator():
+    with running(quiet=True) as emu:
+        yield emu
+
+
+def run(args, capsys):
+    with patch_module_args({"region": "us-west-2", **args}), pytest.raises(SystemExit):
+        tagged_resources_info.main()
+    return json.loads(capsys.readouterr().out)
+
+
+def test_lists_live_tagged_resources_only(emulator, aws_credentials, monkeypatch, capsys):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.endpoint)
+    session = boto3.session.Session(region_name="us-west-2")
+    ec2, kms = session.client("ec2"), session.client("kms")
+    tags = [{"Key": "Project", "Value": "ecap"}, {"Key": "Environment", "Value": "dev"}]
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16", TagSpecifications=[{"ResourceType": "vpc", "Tags": tags}])
+    ec2.create_vpc(CidrBlock="10.1.0.0/16", TagSpecifications=[{"ResourceType": "vpc", "Tags": tags[:1]}])
+    doomed = kms.create_key(Tags=[{"TagKey": t["Key"], "TagValue": t["Value"]} for t in tags])["KeyMetadata"]
+    kms.schedule_key_deletion(KeyId=doomed["KeyId"], PendingWindowInDays=7)
+
+    result = run({"tags": {"Project": "ecap", "Environment": "dev"}}, capsys)
+    assert result["changed"] is False
+    assert [(r["kind"], r["id"]) for r in result["resources"]] == [("ec2:vpc", vpc["Vpc"]["VpcId"])]
+
+    result = run({"tags": {"Project": "ecap"}, "services": ["ec2"]}, capsys)
+    assert len(result["resources"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [({"tags": {}}, "at least one tag"), ({"tags": {"Project": "ecap"}, "services": ["rds"]}, "unknown rds")],
+)
+def test_bad_input(args, message, aws_credentials, capsys):
+    result = run(args, capsys)
+    assert result["failed"] is True and message in result["msg"]
