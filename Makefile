@@ -6,6 +6,7 @@ BIN := $(VENV)/bin
 ENV ?= local
 PORT ?= 4566
 LINK := .collections/ansible_collections/ecap/platform
+STRATEGY := .ansible-plugins/strategy
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
@@ -18,7 +19,7 @@ help:
 	@echo "make teardown  tear the local platform down (ENV=local)"
 	@echo "make lint | test-unit | test-integration | test-molecule | build | emulator-stop"
 
-setup: $(VENV)/.installed $(LINK)
+setup: $(VENV)/.installed $(LINK) $(STRATEGY)
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -26,6 +27,11 @@ $(VENV)/.installed: requirements.txt
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
+
+# The Mitogen strategy plugin of the virtualenv, where ansible.cfg's strategy_plugins looks.
+$(STRATEGY): $(VENV)/.installed
+	mkdir -p $(dir $(STRATEGY))
+	ln -sfn "$$($(BIN)/python -c 'import ansible_mitogen, os; print(os.path.dirname(ansible_mitogen.__file__))')/plugins/strategy" $(STRATEGY)
 
 # Lets `ansible-playbook site.yml` in this checkout resolve ecap.platform.* (ansible.cfg).
 $(LINK):
