@@ -633,3 +633,120 @@ def secret_current_version(client: Any, secret_id: str) -> str:
 def secret_value(client: Any, secret_id: str, version_id: str) -> str:
     """The secret's string value at ``version_id`` (kept in memory only, never returned)."""
     return client.get_secret_value(aws_retry=True, SecretId=secret_id, VersionId=version_id)["SecretString"]
+
+
+# --------------------------------------------------------------------------- parameter groups
+
+#: ModifyCacheParameterGroup takes at most 20 parameters per call.
+MAX_PARAMETERS_PER_CALL = 20
+
+
+def parameter_value(value: Any) -> str:
+    """An option value as ElastiCache stores it: booleans are ``yes``/``no``, numbers are strings."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+@dataclass
+class ParameterPlan:
+    create: bool = False
+    family_mismatch: tuple[str, str] | None = None
+    description: str | None = None
+    to_modify: dict[str, str] = field(default_factory=dict)
+    to_reset: list[str] = field(default_factory=list)
+    tags_to_set: dict[str, str] = field(default_factory=dict)
+    tags_to_unset: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.create or self.to_modify or self.to_reset or self.tags_to_set or self.tags_to_unset)
+
+
+def plan_parameter_group(
+    group: Mapping[str, Any] | None,
+    user_values: Mapping[str, str],
+    tags: Mapping[str, str],
+    params: Mapping[str, Any],
+    wanted_tags: Mapping[str, str] | None,
+    purge_tags: bool,
+) -> ParameterPlan:
+    """Compare a parameter group (its user-set values and tags) with the options."""
+    wanted = {name: parameter_value(value) for name, value in (params.get("parameters") or {}).items()}
+    if group is None:
+        return ParameterPlan(create=True, to_modify=wanted)
+    plan = ParameterPlan()
+    family = params.get("family")
+    if family and family != group.get("CacheParameterGroupFamily"):
+        plan.family_mismatch = (group.get("CacheParameterGroupFamily", ""), family)
+    plan.to_modify = {name: value for name, value in wanted.items() if user_values.get(name) != value}
+    if params.get("purge_parameters"):
+        plan.to_reset = sorted(name for name in user_values if name not in wanted)
+    plan.tags_to_set, plan.tags_to_unset = tag_changes(tags, wanted_tags, purge_tags)
+    return plan
+
+
+@ElastiCacheErrorHandler.list_error_handler("describe cache parameter group")
+def describe_parameter_group(client: Any, name: str) -> dict[str, Any] | None:
+    try:
+        groups = client.describe_cache_parameter_groups(aws_retry=True, CacheParameterGroupName=name)
+    except is_boto3_error_code("CacheParameterGroupNotFound"):
+        return None
+    return groups["CacheParameterGroups"][0]
+
+
+@ElastiCacheErrorHandler.common_error_handler("describe cache parameters")
+def describe_parameters(client: Any, name: str, source: str | None = None) -> list[dict[str, Any]]:
+    """Every parameter of the group (MaxRecords/Marker paging)."""
+    params: dict[str, Any] = {"CacheParameterGroupName": name}
+    if source:
+        params["Source"] = source
+    items: list[dict[str, Any]] = []
+    while True:
+        page = client.describe_cache_parameters(aws_retry=True, **params)
+        items.extend(page.get("Parameters") or [])
+        if not page.get("Marker"):
+            return items
+        params["Marker"] = page["Marker"]
+
+
+@ElastiCacheErrorHandler.common_error_handler("create cache parameter group")
+def create_parameter_group(client: Any, name: str, family: str, description: str, tags: Mapping[str, str]) -> dict:
+    request: dict[str, Any] = {
+        "CacheParameterGroupName": name,
+        "CacheParameterGroupFamily": family,
+        "Description": description,
+    }
+    if tags:
+        request["Tags"] = dict_to_tags(tags)
+    return client.create_cache_parameter_group(aws_retry=True, **request)["CacheParameterGroup"]
+
+
+@ElastiCacheErrorHandler.common_error_handler("modify cache parameter group")
+def modify_parameters(client: Any, name: str, values: Mapping[str, str]) -> None:
+    items = [{"ParameterName": k, "ParameterValue": v} for k, v in sorted(values.items())]
+    for start in range(0, len(items), MAX_PARAMETERS_PER_CALL):
+        client.modify_cache_parameter_group(
+            aws_retry=True,
+            CacheParameterGroupName=name,
+            ParameterNameValues=items[start : start + MAX_PARAMETERS_PER_CALL],
+        )
+
+
+@ElastiCacheErrorHandler.common_error_handler("reset cache parameters")
+def reset_parameters(client: Any, name: str, names: list[str]) -> None:
+    items = [{"ParameterName": n} for n in names]
+    for start in range(0, len(items), MAX_PARAMETERS_PER_CALL):
+        client.reset_cache_parameter_group(
+            aws_retry=True,
+            CacheParameterGroupName=name,
+            ParameterNameValues=items[start : start + MAX_PARAMETERS_PER_CALL],
+        )
+
+
+@ElastiCacheErrorHandler.deletion_error_handler("delete cache parameter group")
+def delete_parameter_group(client: Any, name: str) -> None:
+    try:
+        client.delete_cache_parameter_group(aws_retry=True, CacheParameterGroupName=name)
+    except is_boto3_error_code("CacheParameterGroupNotFound"):
+        return

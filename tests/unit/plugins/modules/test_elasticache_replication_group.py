@@ -269,3 +269,50 @@ def test_bad_input_rejected_before_any_call(emu, infra, run, overrides, message)
     result = run(elasticache_replication_group, group_args(infra, **overrides))
     assert result.get("failed") and message in result["msg"], result
     assert emu.counters()["total"] == 0
+
+
+def test_parameter_group_module(emu, aws, run) -> None:
+    """elasticache_parameter_group: redis7 group, values, no-op with no write, reboot report, purge, absent."""
+    from ansible_collections.ecap.platform.plugins.modules import elasticache_parameter_group as pg
+
+    ec = aws("elasticache")
+    args = {
+        "name": "ecap-test-redis7",
+        "family": "redis7",
+        "description": "cache",
+        "parameters": {"maxmemory-policy": "allkeys-lru", "timeout": 300, "lazyfree-lazy-eviction": True},
+        "tags": {"Project": "ecap"},
+    }
+
+    def user_values():
+        return {
+            p["ParameterName"]: p["ParameterValue"]
+            for p in ec.describe_cache_parameters(CacheParameterGroupName="ecap-test-redis7", Source="user")[
+                "Parameters"
+            ]
+        }
+
+    emu.reset_counters()
+    assert run(pg, args, check=True)["changed"] is True and mutating(emu) == 0
+    assert run(pg, args)["changed"] is True
+    assert user_values() == {"maxmemory-policy": "allkeys-lru", "timeout": "300", "lazyfree-lazy-eviction": "yes"}
+    arn = ec.describe_cache_parameter_groups(CacheParameterGroupName="ecap-test-redis7")["CacheParameterGroups"][0][
+        "ARN"
+    ]
+    assert ec.list_tags_for_resource(ResourceName=arn)["TagList"] == [{"Key": "Project", "Value": "ecap"}]
+    emu.reset_counters()
+    assert run(pg, args)["changed"] is False and mutating(emu) == 0
+
+    changed = run(
+        pg, {**args, "parameters": {"maxmemory-policy": "allkeys-lfu", "databases": 32}, "purge_parameters": True}
+    )
+    assert changed["changed"] is True and changed["reboot_required"] == ["databases"]
+    assert user_values() == {"maxmemory-policy": "allkeys-lfu", "databases": "32"}
+
+    wrong = run(pg, {**args, "family": "redis6.x"})
+    assert wrong.get("failed") and "family" in wrong["msg"]
+    bad = run(pg, {**args, "parameters": {"maxmemory-policy": "most-recent"}})
+    assert bad.get("failed")
+
+    assert run(pg, {"name": "ecap-test-redis7", "state": "absent"})["changed"] is True
+    assert run(pg, {"name": "ecap-test-redis7", "state": "absent"})["changed"] is False
