@@ -619,9 +619,9 @@ def update_tags(client: Any, arn: str, to_set: Mapping[str, str], to_unset: list
 # --------------------------------------------------------------------------- Secrets Manager
 
 
-@ElastiCacheErrorHandler.common_error_handler("describe the AUTH token secret")
-def secret_current_version(client: Any, secret_id: str) -> str:
-    """The VersionId labelled AWSCURRENT of the secret (DescribeSecret: no value is read)."""
+@ElastiCacheErrorHandler.list_error_handler("describe the AUTH token secret")
+def secret_current_version(client: Any, secret_id: str) -> str | None:
+    """The VersionId labelled AWSCURRENT of the secret (DescribeSecret: no value is read); None if no secret."""
     versions = client.describe_secret(aws_retry=True, SecretId=secret_id).get("VersionIdsToStages") or {}
     for version, stages in versions.items():
         if "AWSCURRENT" in stages:

@@ -297,6 +297,10 @@ class Runner:
             state = self.settle(state)
         secret_id = params["auth_token_secret_id"]
         secret_version = secret_current_version(self.secrets, secret_id) if secret_id else None
+        if secret_id and secret_version is None:
+            if not self.module.check_mode:
+                self.module.fail_json(msg=f"AUTH token secret {secret_id} not found (auth_token_secret_id).")
+            self.module.warn(f"AUTH token secret {secret_id} does not exist yet; assuming it will (check mode).")
         plan = plan_changes(state, params, tags, purge_tags, secret_version, self.resolve_kms)
         if not plan.changed:
             self.module.exit_json(changed=False, replaced=False, replication_group=to_ansible(state))
