@@ -1,0 +1,318 @@
+"""elasticache_replication_group and secretsmanager_generated_secret: main() in process on the emulator.
+
+Each step is checked through boto3 read-backs and the emulator's call counters (check mode and
+no-op runs make no mutating call; bad input makes no call at all).
+"""
+
+from __future__ import annotations
+
+import json
+import string
+import sys
+from pathlib import Path
+
+import boto3
+import pytest
+from ansible.module_utils.testing import patch_module_args
+from ansible_collections.ecap.platform.plugins.module_utils.elasticache import AUTH_VERSION_TAG
+from ansible_collections.ecap.platform.plugins.module_utils.secretsmanager import REDIS_AUTH_EXCLUDED
+from ansible_collections.ecap.platform.plugins.modules import (
+    elasticache_replication_group,
+    secretsmanager_generated_secret,
+)
+
+ROOT = Path(__file__).resolve().parents[4]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from emulator.control import running  # noqa: E402
+
+REGION = "us-west-2"
+GROUP = "ecap-test-redis"
+SECRET = "ecap-test-redis-auth"
+
+
+@pytest.fixture(scope="module")
+def emu():
+    with running(quiet=True) as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def aws(emu):
+    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+    return lambda service: session.client(service, endpoint_url=emu.endpoint)
+
+
+@pytest.fixture
+def run(emu, capsys, monkeypatch):
+    """``run(module, args, check=False)`` → the module's JSON result (failed or not)."""
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+    def call(module, args, check=False):
+        args = {
+            "endpoint_url": emu.endpoint,
+            "access_key": "testing",
+            "secret_key": "testing",
+            "region": REGION,
+            "_ansible_check_mode": check,
+            "_ansible_diff": True,
+            **args,
+        }
+        with patch_module_args(args), pytest.raises(SystemExit):
+            module.main()
+        return json.loads(capsys.readouterr().out)
+
+    return call
+
+
+@pytest.fixture(scope="module")
+def infra(aws):
+    """What a replication group stands on: KMS keys, subnet group, SGs, parameter groups, log groups."""
+    ec2, ec, logs, kms = aws("ec2"), aws("elasticache"), aws("logs"), aws("kms")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=f"{REGION}{az}")["Subnet"]["SubnetId"]
+        for i, az in ((1, "a"), (2, "b"), (3, "c"))
+    ]
+    for name, ids in (("redis-a", subnets), ("redis-b", subnets[:2])):
+        ec.create_cache_subnet_group(CacheSubnetGroupName=name, CacheSubnetGroupDescription=name, SubnetIds=ids)
+    sgs = [ec2.create_security_group(GroupName=f"redis-{i}", Description="redis", VpcId=vpc)["GroupId"] for i in "ab"]
+    for name in ("redis7-a", "redis7-b"):
+        ec.create_cache_parameter_group(
+            CacheParameterGroupName=name, CacheParameterGroupFamily="redis7", Description=name
+        )
+    for name in ("/ecap/test/redis/slow-log", "/ecap/test/redis/engine-log"):
+        logs.create_log_group(logGroupName=name)
+    keys = [kms.create_key(Description=f"redis {i}")["KeyMetadata"]["Arn"] for i in "ab"]
+    return {"subnets": subnets, "sgs": sgs, "keys": keys}
+
+
+def group_args(infra, **overrides):
+    args = {
+        "replication_group_id": GROUP,
+        "engine_version": "7.1",
+        "node_type": "cache.t3.micro",
+        "replicas_per_node_group": 1,
+        "automatic_failover": True,
+        "multi_az": True,
+        "kms_key_id": infra["keys"][0],
+        "auth_token_secret_id": SECRET,
+        "cache_subnet_group": "redis-a",
+        "security_group_ids": [infra["sgs"][0]],
+        "cache_parameter_group": "redis7-a",
+        "snapshot_retention_limit": 3,
+        "snapshot_window": "03:00-04:00",
+        "maintenance_window": "sun:05:00-sun:06:00",
+        "log_delivery": [
+            {"log_type": "slow-log", "destination": "/ecap/test/redis/slow-log"},
+            {"log_type": "engine-log", "destination": "/ecap/test/redis/engine-log"},
+        ],
+        "poll_interval": 1,
+        "tags": {"Project": "ecap", "Environment": "test"},
+    }
+    args.update(overrides)
+    return args
+
+
+def mutating(emu) -> int:
+    return emu.counters()["mutating"]
+
+
+def read_back(aws) -> tuple[dict, dict, dict]:
+    ec = aws("elasticache")
+    group = ec.describe_replication_groups(ReplicationGroupId=GROUP)["ReplicationGroups"][0]
+    member = ec.describe_cache_clusters(CacheClusterId=group["MemberClusters"][0])["CacheClusters"][0]
+    tags = {t["Key"]: t["Value"] for t in ec.list_tags_for_resource(ResourceName=group["ARN"])["TagList"]}
+    return group, member, tags
+
+
+def test_secret_and_replication_group_lifecycle(emu, aws, infra, run) -> None:
+    sm = aws("secretsmanager")
+    # --- the AUTH secret, generated by Secrets Manager
+    secret_args = {"name": SECRET, "kms_key_id": infra["keys"][1], "tags": {"Project": "ecap"}}
+    emu.reset_counters()
+    checked = run(secretsmanager_generated_secret, secret_args, check=True)
+    assert checked["changed"] is True and mutating(emu) == 0
+    created = run(secretsmanager_generated_secret, secret_args)
+    assert created["changed"] is True
+    value = sm.get_secret_value(SecretId=SECRET)["SecretString"]
+    assert len(value) == 64
+    assert not set(value) & set(REDIS_AUTH_EXCLUDED)
+    assert set(value) <= set(string.ascii_letters + string.digits + "!&#$^<>-")
+    assert value not in json.dumps(created)
+    assert sm.describe_secret(SecretId=SECRET)["KmsKeyId"] == infra["keys"][1]
+    emu.reset_counters()
+    assert run(secretsmanager_generated_secret, secret_args)["changed"] is False
+    assert mutating(emu) == 0
+
+    # --- check mode: a change is reported, nothing is made
+    args = group_args(infra)
+    emu.reset_counters()
+    checked = run(elasticache_replication_group, args, check=True)
+    assert checked["changed"] is True, checked
+    assert mutating(emu) == 0
+    assert aws("elasticache").describe_replication_groups()["ReplicationGroups"] == []
+
+    # --- create
+    result = run(elasticache_replication_group, args)
+    assert result["changed"] is True, result
+    assert value not in json.dumps(result)
+    group, member, tags = read_back(aws)
+    assert group["Status"] == "available"
+    assert (group["TransitEncryptionEnabled"], group["AtRestEncryptionEnabled"], group["AuthTokenEnabled"]) == (
+        True,
+        True,
+        True,
+    )
+    assert group["KmsKeyId"] == infra["keys"][0]
+    assert (group["AutomaticFailover"], group["MultiAZ"], group["ClusterEnabled"]) == ("enabled", "enabled", False)
+    assert len(group["MemberClusters"]) == 2
+    assert {c["LogType"] for c in group["LogDeliveryConfigurations"]} == {"slow-log", "engine-log"}
+    assert member["CacheSubnetGroupName"] == "redis-a"
+    assert member["CacheParameterGroup"]["CacheParameterGroupName"] == "redis7-a"
+    assert [sg["SecurityGroupId"] for sg in member["SecurityGroups"]] == [infra["sgs"][0]]
+    assert member["PreferredMaintenanceWindow"] == "sun:05:00-sun:06:00"
+    assert tags["Project"] == "ecap"
+    assert result["replication_group"]["primary_endpoint"] == group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+
+    # --- converged: no change, no write
+    emu.reset_counters()
+    again = run(elasticache_replication_group, args)
+    assert again["changed"] is False, again.get("diff")
+    assert mutating(emu) == 0
+
+    # --- in place: node type, replicas, parameter group, SGs, retention, one log type dropped, a tag
+    updated_args = group_args(
+        infra,
+        node_type="cache.m5.large",
+        replicas_per_node_group=2,
+        cache_parameter_group="redis7-b",
+        security_group_ids=infra["sgs"],
+        snapshot_retention_limit=7,
+        log_delivery=[{"log_type": "slow-log", "destination": "/ecap/test/redis/slow-log", "log_format": "text"}],
+        tags={"Project": "ecap", "Tier": "cache"},
+    )
+    updated = run(elasticache_replication_group, updated_args)
+    assert updated["changed"] is True and updated["replaced"] is False, updated
+    group, member, tags = read_back(aws)
+    assert group["CacheNodeType"] == "cache.m5.large"
+    assert len(group["MemberClusters"]) == 3
+    assert group["SnapshotRetentionLimit"] == 7
+    assert [(c["LogType"], c["LogFormat"]) for c in group["LogDeliveryConfigurations"]] == [("slow-log", "text")]
+    assert member["CacheParameterGroup"]["CacheParameterGroupName"] == "redis7-b"
+    assert sorted(sg["SecurityGroupId"] for sg in member["SecurityGroups"]) == sorted(infra["sgs"])
+    assert {k: v for k, v in tags.items() if not k.startswith("ecap.platform/")} == {"Project": "ecap", "Tier": "cache"}
+    emu.reset_counters()
+    assert run(elasticache_replication_group, updated_args)["changed"] is False
+    assert mutating(emu) == 0
+
+    # --- fewer replicas, no failover: failover is disabled before the last replica goes
+    single = group_args(
+        infra, **{**updated_args, "replicas_per_node_group": 0, "automatic_failover": False, "multi_az": False}
+    )
+    assert run(elasticache_replication_group, single)["changed"] is True
+    group, _, _ = read_back(aws)
+    assert (len(group["MemberClusters"]), group["AutomaticFailover"], group["MultiAZ"]) == (1, "disabled", "disabled")
+
+    # --- the secret is regenerated: the module rotates the AUTH token once
+    run(secretsmanager_generated_secret, {**secret_args, "regenerate": True})
+    version = sm.describe_secret(SecretId=SECRET)["VersionIdsToStages"]
+    current = next(v for v, stages in version.items() if "AWSCURRENT" in stages)
+    assert read_back(aws)[2][AUTH_VERSION_TAG] != current
+    rotated = run(elasticache_replication_group, single)
+    assert rotated["changed"] is True
+    assert read_back(aws)[2][AUTH_VERSION_TAG] == current
+    assert run(elasticache_replication_group, single)["changed"] is False
+
+    # --- what needs a replacement is refused, with no write
+    emu.reset_counters()
+    refused = run(elasticache_replication_group, {**single, "cache_subnet_group": "redis-b", "kms_key_id": None})
+    assert refused.get("failed") and "cache_subnet_group" in refused["msg"] and "allow_replacement" in refused["msg"]
+    assert mutating(emu) == 0
+    refused = run(elasticache_replication_group, {**single, "kms_key_id": infra["keys"][1]})
+    assert refused.get("failed") and "kms_key_id" in refused["msg"]
+
+    replaced = run(elasticache_replication_group, {**single, "kms_key_id": infra["keys"][1], "allow_replacement": True})
+    assert replaced["changed"] is True and replaced["replaced"] is True, replaced
+    group, _, _ = read_back(aws)
+    assert group["KmsKeyId"] == infra["keys"][1] and group["AuthTokenEnabled"] is True
+
+    # --- absent: check mode, delete, delete again
+    emu.reset_counters()
+    assert run(elasticache_replication_group, {"replication_group_id": GROUP, "state": "absent"}, check=True)["changed"]
+    assert mutating(emu) == 0
+    assert run(elasticache_replication_group, {"replication_group_id": GROUP, "state": "absent"})["changed"] is True
+    assert aws("elasticache").describe_replication_groups()["ReplicationGroups"] == []
+    assert run(elasticache_replication_group, {"replication_group_id": GROUP, "state": "absent"})["changed"] is False
+
+    assert run(secretsmanager_generated_secret, {**secret_args, "state": "absent", "recovery_window_in_days": 0})[
+        "changed"
+    ]
+    assert run(secretsmanager_generated_secret, {**secret_args, "state": "absent"})["changed"] is False
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"node_type": "cache.t3.mega"}, "node_type 'cache.t3.mega'"),
+        ({"replicas_per_node_group": 0, "automatic_failover": True, "multi_az": False}, "automatic_failover needs"),
+        ({"automatic_failover": False}, "multi_az needs automatic_failover"),
+        ({"transit_encryption": False}, "requires transit_encryption"),
+        ({"maintenance_window": "sunday 5am"}, "maintenance_window"),
+        ({"replication_group_id": "Bad--Name"}, "replication_group_id"),
+    ],
+)
+def test_bad_input_rejected_before_any_call(emu, infra, run, overrides, message) -> None:
+    emu.reset_counters()
+    result = run(elasticache_replication_group, group_args(infra, **overrides))
+    assert result.get("failed") and message in result["msg"], result
+    assert emu.counters()["total"] == 0
+
+
+def test_parameter_group_module(emu, aws, run) -> None:
+    """elasticache_parameter_group: redis7 group, values, no-op with no write, reboot report, purge, absent."""
+    from ansible_collections.ecap.platform.plugins.modules import elasticache_parameter_group as pg
+
+    ec = aws("elasticache")
+    args = {
+        "name": "ecap-test-redis7",
+        "family": "redis7",
+        "description": "cache",
+        "parameters": {"maxmemory-policy": "allkeys-lru", "timeout": 300, "lazyfree-lazy-eviction": True},
+        "tags": {"Project": "ecap"},
+    }
+
+    def user_values():
+        return {
+            p["ParameterName"]: p["ParameterValue"]
+            for p in ec.describe_cache_parameters(CacheParameterGroupName="ecap-test-redis7", Source="user")[
+                "Parameters"
+            ]
+        }
+
+    emu.reset_counters()
+    assert run(pg, args, check=True)["changed"] is True and mutating(emu) == 0
+    assert run(pg, args)["changed"] is True
+    assert user_values() == {"maxmemory-policy": "allkeys-lru", "timeout": "300", "lazyfree-lazy-eviction": "yes"}
+    arn = ec.describe_cache_parameter_groups(CacheParameterGroupName="ecap-test-redis7")["CacheParameterGroups"][0][
+        "ARN"
+    ]
+    assert ec.list_tags_for_resource(ResourceName=arn)["TagList"] == [{"Key": "Project", "Value": "ecap"}]
+    emu.reset_counters()
+    assert run(pg, args)["changed"] is False and mutating(emu) == 0
+
+    changed = run(
+        pg, {**args, "parameters": {"maxmemory-policy": "allkeys-lfu", "databases": 32}, "purge_parameters": True}
+    )
+    assert changed["changed"] is True and changed["reboot_required"] == ["databases"]
+    assert user_values() == {"maxmemory-policy": "allkeys-lfu", "databases": "32"}
+
+    wrong = run(pg, {**args, "family": "redis6.x"})
+    assert wrong.get("failed") and "family" in wrong["msg"]
+    bad = run(pg, {**args, "parameters": {"maxmemory-policy": "most-recent"}})
+    assert bad.get("failed")
+
+    assert run(pg, {"name": "ecap-test-redis7", "state": "absent"})["changed"] is True
+    assert run(pg, {"name": "ecap-test-redis7", "state": "absent"})["changed"] is False
