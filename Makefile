@@ -10,7 +10,7 @@ STRATEGY := .ansible-plugins/strategy
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help setup demo plan test test-unit test-integration test-molecule lint teardown emulator-start emulator-stop build clean
+.PHONY: help setup demo plan estimate test test-unit test-integration test-molecule lint teardown emulator-start emulator-stop build clean
 
 help:
 	@echo "make demo      set up, start the local emulator, run the site on inventories/local, print the outputs"
@@ -50,6 +50,10 @@ demo: setup
 # What the site would change in ENV, per tier (check mode + diff); writes build/$(ENV)/plan.json.
 plan: setup
 	$(BIN)/ansible-playbook playbooks/plan.yml -i inventories/$(ENV) --check --diff
+
+# Monthly cost of ENV from its inventory and the pinned price table (no AWS call).
+estimate: setup
+	$(BIN)/ansible-playbook playbooks/estimate.yml -i inventories/$(ENV)
 
 # Reverse order, then a leak report that fails if anything tagged for ENV is left (prod: CONFIRM=prod).
 teardown: setup

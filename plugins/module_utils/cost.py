@@ -1,0 +1,225 @@
+# Copyright: ecap.platform contributors
+# MIT License
+"""Monthly cost estimate of one environment from its sizing and a pinned price table.
+
+Pure Python, no AWS call: ``estimate(sizing)`` prices what an inventory asks for (EKS control plane
+and nodes, NAT gateways, RDS, MSK, ElastiCache, the ALB, S3, CloudWatch Logs, KMS, Secrets Manager)
+with :data:`PRICES`, a dated table of us-west-2 on-demand list prices. ``compare(total, range)``
+says whether the figure meets the environment's target range from the seed.
+
+The table is pinned on purpose: an estimate must be reproducible and reviewable in a diff. Refresh
+it from the AWS Price List API (or the pricing pages) and bump :data:`PRICES_AS_OF`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+HOURS_PER_MONTH = 730
+PRICES_AS_OF = "2026-11-01"
+REGION = "us-west-2"
+
+#: USD, us-west-2, on-demand list prices (Linux). Hourly unless the key says otherwise.
+PRICES: dict[str, Any] = {
+    "eks_cluster_hour": 0.10,
+    "ec2_hour": {
+        "t3.small": 0.0208,
+        "t3.medium": 0.0416,
+        "t3.large": 0.0832,
+        "t3a.medium": 0.0376,
+        "m5.large": 0.096,
+        "m5.xlarge": 0.192,
+        "m5.2xlarge": 0.384,
+        "c5.xlarge": 0.17,
+        "c5.2xlarge": 0.34,
+    },
+    # Average spot price as a share of on-demand for these families (AWS advertises up to 90 % off).
+    "spot_share": 0.35,
+    "ebs_gp3_gb_month": 0.08,
+    "nat_hour": 0.045,
+    "nat_gb": 0.045,
+    "alb_hour": 0.0225,
+    "alb_lcu_hour": 0.008,
+    "rds_hour": {
+        "db.t3.micro": 0.018,
+        "db.t3.small": 0.036,
+        "db.t3.medium": 0.072,
+        "db.t3.large": 0.145,
+        "db.m5.large": 0.178,
+        "db.m5.xlarge": 0.356,
+        "db.m5.2xlarge": 0.712,
+        "db.r5.large": 0.25,
+        "db.r5.xlarge": 0.50,
+    },
+    "rds_gp3_gb_month": 0.115,  # doubled for Multi-AZ, like the instance hours
+    "msk_broker_hour": {
+        "kafka.t3.small": 0.0456,
+        "kafka.m5.large": 0.21,
+        "kafka.m5.xlarge": 0.42,
+        "kafka.m5.2xlarge": 0.84,
+    },
+    "msk_storage_gb_month": 0.10,
+    # MSK Serverless: per cluster-hour and partition-hour (storage and traffic extra).
+    "msk_serverless_cluster_hour": 0.75,
+    "msk_serverless_partition_hour": 0.0015,
+    "elasticache_hour": {
+        "cache.t3.micro": 0.017,
+        "cache.t3.small": 0.034,
+        "cache.t3.medium": 0.068,
+        "cache.m5.large": 0.156,
+        "cache.m5.xlarge": 0.311,
+        "cache.r5.large": 0.216,
+    },
+    "s3_standard_gb_month": 0.023,
+    "logs_ingest_gb": 0.50,
+    "logs_storage_gb_month": 0.03,
+    "kms_key_month": 1.00,
+    "secret_month": 0.40,
+}
+
+
+class CostError(ValueError):
+    """A size the price table does not know; the message names the variable."""
+
+
+def _price(table: str, size: str, variable: str) -> float:
+    try:
+        return float(PRICES[table][size])
+    except KeyError:
+        known = ", ".join(sorted(PRICES[table]))
+        raise CostError(f"{variable}={size} has no price in the table ({PRICES_AS_OF}); known: {known}") from None
+
+
+def _line(service: str, item: str, quantity: float, unit: str, unit_price: float) -> dict[str, Any]:
+    return {
+        "service": service,
+        "item": item,
+        "quantity": round(quantity, 2),
+        "unit": unit,
+        "unit_price": unit_price,
+        "monthly": round(quantity * unit_price, 2),
+    }
+
+
+def estimate(sizing: Mapping[str, Any]) -> dict[str, Any]:
+    """Price one environment. ``sizing`` keys (all optional but ``env``) are documented in the estimate playbook."""
+    h = HOURS_PER_MONTH
+    lines: list[dict[str, Any]] = []
+    if sizing.get("eks", True):
+        lines.append(_line("EKS", "control plane", h, "hour", PRICES["eks_cluster_hour"]))
+        for group in sizing.get("node_groups", []):
+            types = group.get("instance_types") or ["t3.medium"]
+            hourly = sum(_price("ec2_hour", t, "node instance type") for t in types) / len(types)
+            spot = group.get("capacity_type", "ON_DEMAND") == "SPOT"
+            unit = round(hourly * (PRICES["spot_share"] if spot else 1.0), 5)
+            name = f"{group.get('name', 'nodes')} nodes {'/'.join(types)}{' spot' if spot else ''}"
+            lines.append(_line("EC2", name, group.get("desired", 1) * h, "instance-hour", unit))
+            lines.append(
+                _line(
+                    "EC2",
+                    f"{group.get('name', 'nodes')} gp3 root volumes",
+                    group.get("desired", 1) * group.get("disk_gb", 50),
+                    "GB-month",
+                    PRICES["ebs_gp3_gb_month"],
+                )
+            )
+    nats = int(sizing.get("nat_gateways", 1))
+    if nats:
+        lines.append(_line("VPC", "NAT gateways", nats * h, "gateway-hour", PRICES["nat_hour"]))
+        lines.append(_line("VPC", "NAT data processed", sizing.get("nat_gb", 50), "GB", PRICES["nat_gb"]))
+    if sizing.get("alb", True):
+        lines.append(_line("ELB", "ALB", h, "hour", PRICES["alb_hour"]))
+        lines.append(
+            _line("ELB", "ALB capacity units", sizing.get("alb_lcu", 1) * h, "LCU-hour", PRICES["alb_lcu_hour"])
+        )
+    rds = sizing.get("rds")
+    if rds:
+        copies = 2 if rds.get("multi_az") else 1
+        unit = _price("rds_hour", rds["instance_class"], "rds_instance_class")
+        label = f"PostgreSQL {rds['instance_class']}{' Multi-AZ' if copies == 2 else ''}"
+        lines.append(_line("RDS", label, copies * h, "instance-hour", unit))
+        lines.append(
+            _line("RDS", "gp3 storage", copies * rds.get("storage_gb", 20), "GB-month", PRICES["rds_gp3_gb_month"])
+        )
+    msk = sizing.get("msk")
+    if msk and msk.get("serverless"):
+        lines.append(_line("MSK", "Serverless cluster", h, "cluster-hour", PRICES["msk_serverless_cluster_hour"]))
+        lines.append(
+            _line(
+                "MSK",
+                "Serverless partitions",
+                msk.get("partitions", 30) * h,
+                "partition-hour",
+                PRICES["msk_serverless_partition_hour"],
+            )
+        )
+    elif msk:
+        unit = _price("msk_broker_hour", msk["instance_type"], "msk_instance_type")
+        lines.append(
+            _line("MSK", f"{msk['brokers']} x {msk['instance_type']} brokers", msk["brokers"] * h, "broker-hour", unit)
+        )
+        lines.append(
+            _line(
+                "MSK",
+                "broker storage",
+                msk["brokers"] * msk.get("volume_gb", 100),
+                "GB-month",
+                PRICES["msk_storage_gb_month"],
+            )
+        )
+    redis = sizing.get("redis")
+    if redis:
+        nodes = 1 + int(redis.get("replicas", 0))
+        unit = _price("elasticache_hour", redis["node_type"], "redis_node_type")
+        lines.append(_line("ElastiCache", f"{nodes} x {redis['node_type']}", nodes * h, "node-hour", unit))
+    lines.append(
+        _line("S3", "data lake (Standard)", sizing.get("s3_gb", 100), "GB-month", PRICES["s3_standard_gb_month"])
+    )
+    lines.append(_line("CloudWatch", "log ingestion", sizing.get("logs_gb", 10), "GB", PRICES["logs_ingest_gb"]))
+    lines.append(
+        _line(
+            "CloudWatch", "log storage", sizing.get("logs_stored_gb", 20), "GB-month", PRICES["logs_storage_gb_month"]
+        )
+    )
+    lines.append(_line("KMS", "customer-managed keys", sizing.get("kms_keys", 8), "key-month", PRICES["kms_key_month"]))
+    lines.append(_line("Secrets Manager", "secrets", sizing.get("secrets", 2), "secret-month", PRICES["secret_month"]))
+    by_service: dict[str, float] = {}
+    for line in lines:
+        by_service[line["service"]] = round(by_service.get(line["service"], 0.0) + line["monthly"], 2)
+    return {
+        "env": sizing.get("env"),
+        "region": REGION,
+        "prices_as_of": PRICES_AS_OF,
+        "lines": lines,
+        "by_service": by_service,
+        "total": round(sum(line["monthly"] for line in lines), 2),
+    }
+
+
+def compare(total: float, target: Mapping[str, float]) -> dict[str, Any]:
+    """Where ``total`` falls against the seed's range ``{"low": .., "high": ..}``."""
+    low, high = float(target["low"]), float(target["high"])
+    if total > high:
+        verdict = "above"
+    elif total < low:
+        verdict = "below"
+    else:
+        verdict = "within"
+    return {"low": low, "high": high, "verdict": verdict, "over_by": round(max(0.0, total - high), 2)}
+
+
+def render(document: Mapping[str, Any], target: Mapping[str, Any] | None = None) -> list[str]:
+    """The estimate as a text table, with the comparison to the target range."""
+    out = [f"Monthly estimate for {document['env']} ({document['region']}, list prices of {document['prices_as_of']})"]
+    for line in document["lines"]:
+        what = f"{line['service'][:11]:<12}{line['item'][:38]:<39}"
+        out.append(f"{what}{line['quantity']:>7g} {line['unit']:<14}${line['monthly']:>8.2f}")
+    out.append(f"{'TOTAL':<73}${document['total']:>8.2f}")
+    if target:
+        cmp = compare(document["total"], target)
+        out.append(
+            f"Seed range ${cmp['low']:.0f}-${cmp['high']:.0f}: {cmp['verdict']}"
+            + (f" (over by ${cmp['over_by']:.2f})" if cmp["verdict"] == "above" else "")
+        )
+    return out
