@@ -256,3 +256,207 @@ def delete_topic(client: Any, cluster_arn: str, name: str) -> bool:
     except is_boto3_error_code(MISSING):
         return False
     return True
+
+
+# --------------------------------------------------------------------------- clusters
+
+
+def find_cluster(client: Any, name: str) -> dict[str, Any] | None:
+    """The provisioned cluster named ``name`` (ListClusters filters on a name prefix), or ``None``."""
+    clusters = paginate(client.list_clusters, "ClusterInfoList", ClusterNameFilter=name)
+    matches = [c for c in clusters if c.get("ClusterName") == name]
+    return matches[0] if matches else None
+
+
+def describe_cluster(client: Any, cluster_arn: str) -> dict[str, Any] | None:
+    """DescribeCluster; ``None`` when the cluster does not exist (any more)."""
+    try:
+        return client.describe_cluster(ClusterArn=cluster_arn, aws_retry=True)["ClusterInfo"]
+    except is_boto3_error_code("NotFoundException"):
+        return None
+
+
+#: The states in which GetBootstrapBrokers answers.
+SERVING_STATES = ("ACTIVE", "UPDATING", "HEALING", "REBOOTING_BROKER")
+
+
+def bootstrap_brokers(client: Any, cluster: Mapping[str, Any]) -> dict[str, str]:
+    """GetBootstrapBrokers as ``{"sasl_iam": ..., "tls": ..., ...}`` (``{}`` while the cluster is not serving)."""
+    if cluster.get("State") not in SERVING_STATES:
+        return {}
+    response = client.get_bootstrap_brokers(ClusterArn=cluster["ClusterArn"], aws_retry=True)
+    names = {
+        "BootstrapBrokerString": "plaintext",
+        "BootstrapBrokerStringTls": "tls",
+        "BootstrapBrokerStringSaslScram": "sasl_scram",
+        "BootstrapBrokerStringSaslIam": "sasl_iam",
+        "BootstrapBrokerStringPublicTls": "public_tls",
+        "BootstrapBrokerStringPublicSaslScram": "public_sasl_scram",
+        "BootstrapBrokerStringPublicSaslIam": "public_sasl_iam",
+    }
+    return {short: response[key] for key, short in names.items() if response.get(key)}
+
+
+def cluster_arn_parts(cluster_arn: str) -> dict[str, str]:
+    """``{"prefix": "arn:aws:kafka:REGION:ACCOUNT", "name": ..., "uuid": ...}`` of a cluster ARN.
+
+    Topic and group ARNs (IAM access control) are ``<prefix>:topic/<name>/<uuid>/<topic>`` and
+    ``<prefix>:group/<name>/<uuid>/<group>``.
+    """
+    prefix, _, resource = cluster_arn.partition(":cluster/")
+    name, _, uuid = resource.partition("/")
+    if not prefix or not name or not uuid:
+        raise ValueError(f"{cluster_arn!r} is not an MSK cluster ARN")
+    return {"prefix": prefix, "name": name, "uuid": uuid}
+
+
+# --------------------------------------------------------------------------- storage autoscaling
+
+STORAGE_DIMENSION = "kafka:broker-storage:VolumeSize"
+STORAGE_METRIC = "KafkaBrokerStorageUtilization"
+
+
+@dataclass
+class StoragePlan:
+    register_target: bool = False
+    put_policy: bool = False
+    differences: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return self.register_target or self.put_policy
+
+
+def plan_storage_autoscaling(
+    target: Mapping[str, Any] | None,
+    policy: Mapping[str, Any] | None,
+    min_capacity: int,
+    max_capacity: int,
+    target_utilization: float,
+) -> StoragePlan:
+    """Compare the scalable target and its target-tracking policy with what is wanted.
+
+    MSK never scales storage in, so the policy always has ``DisableScaleIn``.
+    """
+    plan = StoragePlan()
+    have_target = {k: (target or {}).get(k) for k in ("MinCapacity", "MaxCapacity")}
+    want_target = {"MinCapacity": min_capacity, "MaxCapacity": max_capacity}
+    for key, want in want_target.items():
+        if have_target[key] != want:
+            plan.register_target = True
+            plan.differences[key] = (have_target[key], want)
+    config = (policy or {}).get("TargetTrackingScalingPolicyConfiguration") or {}
+    metric = (config.get("PredefinedMetricSpecification") or {}).get("PredefinedMetricType")
+    have_policy = (policy is not None, config.get("TargetValue"), metric, config.get("DisableScaleIn"))
+    want_policy = (True, float(target_utilization), STORAGE_METRIC, True)
+    if have_policy != want_policy:
+        plan.put_policy = True
+        plan.differences["TargetValue"] = (config.get("TargetValue"), float(target_utilization))
+    return plan
+
+
+def storage_policy_request(cluster_arn: str, policy_name: str, target_utilization: float) -> dict[str, Any]:
+    return {
+        "PolicyName": policy_name,
+        "ServiceNamespace": "kafka",
+        "ResourceId": cluster_arn,
+        "ScalableDimension": STORAGE_DIMENSION,
+        "PolicyType": "TargetTrackingScaling",
+        "TargetTrackingScalingPolicyConfiguration": {
+            "TargetValue": float(target_utilization),
+            "PredefinedMetricSpecification": {"PredefinedMetricType": STORAGE_METRIC},
+            "DisableScaleIn": True,
+        },
+    }
+
+
+def describe_storage_autoscaling(
+    client: Any, cluster_arn: str, policy_name: str
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    """The cluster's broker-storage scalable target and its policy named ``policy_name`` (each may be ``None``)."""
+    targets = paginate(
+        client.describe_scalable_targets,
+        "ScalableTargets",
+        ServiceNamespace="kafka",
+        ResourceIds=[cluster_arn],
+        ScalableDimension=STORAGE_DIMENSION,
+    )
+    if not targets:
+        return None, None
+    policies = paginate(
+        client.describe_scaling_policies,
+        "ScalingPolicies",
+        ServiceNamespace="kafka",
+        ResourceId=cluster_arn,
+        ScalableDimension=STORAGE_DIMENSION,
+        PolicyNames=[policy_name],
+    )
+    return targets[0], (policies[0] if policies else None)
+
+
+# --------------------------------------------------------------------------- platform topics
+
+#: Kafka's own and MSK's internal topics, never purged.
+INTERNAL_TOPIC_PREFIXES = ("__", "_confluent", "_schemas")
+
+
+class TopicSpecError(ValueError):
+    """A topic list that cannot work on the cluster (raised before any AWS call)."""
+
+
+def platform_topics(
+    topics: list[Mapping[str, Any]],
+    broker_count: int,
+    partition_factor: int = 1,
+    replication_factor: int | None = None,
+    min_insync_replicas: int | None = None,
+    retention_factor: float = 1,
+) -> list[dict[str, Any]]:
+    """The topics to create, sized for an environment, validated against the cluster.
+
+    Each input item: ``name``, ``partitions`` (scaled by ``partition_factor``), optional
+    ``replication_factor`` (default: ``replication_factor``), ``retention_hours`` (scaled by
+    ``retention_factor``; ``-1`` keeps forever), ``cleanup_policy``, ``configs`` (extra topic
+    configs). ``min_insync_replicas`` applies unless the item's configs set it.
+
+    :raises TopicSpecError: duplicate or invalid names, a replication factor above the broker
+        count, min.insync.replicas above the replication factor, partitions < 1.
+    """
+    errors: list[str] = []
+    result: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for item in topics:
+        name = str(item.get("name", ""))
+        if not TOPIC_NAME.match(name) or name in (".", ".."):
+            errors.append(f"msk_topics: {name!r} is not a valid topic name.")
+            continue
+        if name in seen:
+            errors.append(f"msk_topics: the topic {name} is listed twice.")
+        seen.add(name)
+        partitions = int(item.get("partitions", 1)) * int(partition_factor)
+        rf = int(item.get("replication_factor") or replication_factor or broker_count)
+        configs = normalize_configs(item.get("configs"))
+        if "retention_hours" in item and "retention.ms" not in configs:
+            hours = float(item["retention_hours"])
+            configs["retention.ms"] = "-1" if hours < 0 else str(int(hours * float(retention_factor) * 3600 * 1000))
+        if item.get("cleanup_policy") and "cleanup.policy" not in configs:
+            configs["cleanup.policy"] = str(item["cleanup_policy"])
+        if min_insync_replicas is not None and "min.insync.replicas" not in configs:
+            configs["min.insync.replicas"] = str(int(min_insync_replicas))
+        if partitions < 1:
+            errors.append(f"msk_topics: {name} has {partitions} partitions; at least 1 is needed.")
+        if rf < 1 or rf > int(broker_count):
+            errors.append(
+                f"msk_topics: {name} has replication factor {rf}, but msk_broker_count is {broker_count} "
+                "(the replication factor must be between 1 and the broker count)."
+            )
+        isr = configs.get("min.insync.replicas")
+        if isr is not None and (not isr.isdigit() or int(isr) > rf):
+            errors.append(
+                f"msk_topics: {name} has min.insync.replicas {isr} above its replication factor {rf}: "
+                "no producer with acks=all could write to it."
+            )
+        result.append({"name": name, "partitions": partitions, "replication_factor": rf, "configs": configs})
+    if errors:
+        raise TopicSpecError(" ".join(errors))
+    return result

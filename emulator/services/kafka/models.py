@@ -818,7 +818,7 @@ def create_topic(
     topics = topics_of(self).setdefault(cluster_arn, {})
     if name in topics:
         raise KafkaException("TopicExistsException", f"Topic '{name}' already exists.")
-    arn = cluster.arn.replace(":cluster/", ":topic/", 1).rsplit("-", 1)[0] + f"/{name}"
+    arn = cluster.arn.replace(":cluster/", ":topic/", 1) + f"/{name}"  # topic/<cluster name>/<cluster uuid>/<topic>
     topic = Topic(name, arn, int(partitions), int(replication_factor), parsed, list(range(1, brokers + 1)))
     topics[name] = topic
     return topic

@@ -305,7 +305,8 @@ def test_topic_lifecycle(kafka) -> None:
         ReplicationFactor=2,
         Configs=configs({"retention.ms": "1000"}),
     )
-    assert created["TopicName"] == "orders" and ":topic/" in created["TopicArn"]
+    assert created["TopicName"] == "orders"
+    assert created["TopicArn"] == cluster.replace(":cluster/", ":topic/") + "/orders", "topic/<name>/<uuid>/<topic>"
     topic = kafka.describe_topic(ClusterArn=cluster, TopicName="orders")
     assert (topic["PartitionCount"], topic["ReplicationFactor"]) == (3, 2)
     assert json.loads(base64.b64decode(topic["Configs"])) == {"retention.ms": "1000"}, "only what was set"
