@@ -175,3 +175,86 @@ def test_replication_factor_above_the_broker_count(run, cluster) -> None:
         msk_topic, {"cluster_arn": cluster, "name": "wide", "partitions": 1, "replication_factor": 4}, failed=True
     )
     assert "larger than available brokers: 3" in result["msg"]
+
+
+def test_topics_list_with_purge(run, kafka, cluster, emulator) -> None:
+    from ansible_collections.ecap.platform.plugins.modules import msk_topics
+
+    kafka.create_topic(ClusterArn=cluster, TopicName="stray", PartitionCount=1, ReplicationFactor=1)
+    kafka.create_topic(ClusterArn=cluster, TopicName="__amazon_msk_canary", PartitionCount=1, ReplicationFactor=1)
+    topics = [
+        {"name": "a", "partitions": 2, "replication_factor": 2, "configs": {"retention.ms": 1000}},
+        {"name": "b", "partitions": 1, "replication_factor": 3, "configs": {"cleanup.policy": "compact"}},
+    ]
+    args = {"cluster_arn": cluster, "topics": topics, "purge": True}
+    before = emulator.counters()["mutating"]
+    checked = run(msk_topics, args, check_mode=True)
+    assert (checked["created"], checked["deleted"]) == (["a", "b"], ["stray"])
+    assert emulator.counters()["mutating"] == before
+    done = run(msk_topics, args)
+    assert done["changed"] and done["deleted"] == ["stray"]
+    assert sorted(names(kafka, cluster)) == ["__amazon_msk_canary", "a", "b"], "internal topics are never purged"
+    assert topic(kafka, cluster, "b") == (1, 3, {"cleanup.policy": "compact"})
+    assert not run(msk_topics, args)["changed"]
+
+    grown = [{**topics[0], "partitions": 4}, {**topics[1], "configs": {"cleanup.policy": "delete"}}]
+    updated = run(msk_topics, {**args, "topics": grown})
+    assert updated["updated"] == ["a", "b"]
+    assert topic(kafka, cluster, "a")[0] == 4 and topic(kafka, cluster, "b")[2] == {"cleanup.policy": "delete"}
+
+    before = emulator.counters()["mutating"]
+    refused = run(
+        msk_topics, {**args, "topics": [{**grown[0], "partitions": 1}, {**grown[1], "partitions": 2}]}, failed=True
+    )
+    assert "cannot decrease" in refused["msg"]
+    assert emulator.counters()["mutating"] == before, "b would have grown: nothing may change when a topic is refused"
+    assert topic(kafka, cluster, "b")[0] == 1
+
+    gone = run(msk_topics, {"cluster_arn": cluster, "topics": [{"name": "a"}, {"name": "b"}], "state": "absent"})
+    assert gone["deleted"] == ["a", "b"] and names(kafka, cluster) == ["__amazon_msk_canary"]
+    kafka.delete_topic(ClusterArn=cluster, TopicName="__amazon_msk_canary")
+
+
+def test_storage_autoscaling(run, cluster, emulator) -> None:
+    from ansible_collections.ecap.platform.plugins.modules import msk_storage_autoscaling
+
+    scaling = boto3.client(
+        "application-autoscaling",
+        endpoint_url=emulator.endpoint,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+    def state():
+        targets = scaling.describe_scalable_targets(ServiceNamespace="kafka", ResourceIds=[cluster])["ScalableTargets"]
+        found = scaling.describe_scaling_policies(ServiceNamespace="kafka", ResourceId=cluster)["ScalingPolicies"]
+        return [(t["MinCapacity"], t["MaxCapacity"]) for t in targets], [
+            (p["PolicyName"], p["TargetTrackingScalingPolicyConfiguration"]["TargetValue"]) for p in found
+        ]
+
+    args = {"cluster_arn": cluster, "min_capacity": 100, "max_capacity": 500, "target_utilization": 60}
+    assert run(msk_storage_autoscaling, args, check_mode=True)["changed"] and state() == ([], [])
+    assert run(msk_storage_autoscaling, args)["changed"]
+    assert state() == ([(100, 500)], [("ecap-test-msk-broker-storage", 60.0)])
+    assert not run(msk_storage_autoscaling, args)["changed"]
+    changed = run(msk_storage_autoscaling, {**args, "max_capacity": 800, "target_utilization": 70})
+    assert changed["changed"] and changed["diff"]["before"]["max_capacity"] == 500
+    assert state() == ([(100, 800)], [("ecap-test-msk-broker-storage", 70.0)])
+    bad = run(msk_storage_autoscaling, {**args, "max_capacity": 50}, failed=True)
+    assert "below max_capacity" in bad["msg"]
+    absent = {"cluster_arn": cluster, "state": "absent"}
+    assert run(msk_storage_autoscaling, absent)["changed"] and state() == ([], [])
+    assert not run(msk_storage_autoscaling, absent)["changed"]
+
+
+def test_cluster_info(run, cluster) -> None:
+    from ansible_collections.ecap.platform.plugins.modules import msk_cluster_info
+
+    by_name = run(msk_cluster_info, {"name": "ecap-test-msk"})
+    assert by_name["exists"] and by_name["cluster"]["cluster_arn"] == cluster
+    assert by_name["cluster"]["state"] == "ACTIVE"
+    assert by_name["bootstrap_brokers"] == {"tls": by_name["bootstrap_brokers"]["tls"]}, "unauthenticated + TLS"
+    assert run(msk_cluster_info, {"cluster_arn": cluster})["cluster"]["number_of_broker_nodes"] == 3
+    missing = run(msk_cluster_info, {"name": "ecap-test-msk-nope"})
+    assert (missing["exists"], missing["cluster"], missing["bootstrap_brokers"]) == (False, {}, {})
