@@ -7,10 +7,14 @@ import json
 
 import pytest
 from ansible_collections.ecap.platform.plugins.module_utils.msk import (
+    TopicSpecError,
+    cluster_arn_parts,
     decode_configs,
     encode_configs,
     normalize_configs,
+    plan_storage_autoscaling,
     plan_topic,
+    platform_topics,
     predicted_topic,
     to_ansible,
     topic_view,
@@ -124,3 +128,87 @@ def test_views_for_the_diff_and_the_result() -> None:
     assert to_ansible(after)["partition_count"] == 12
     assert to_ansible(after)["configs"] == {"retention.ms": "2000", "segment.ms": "5"}
     assert topic_view(None) == {} and to_ansible(None) == {}
+
+
+# --- the platform's topics (the msk role's validation) ---------------------------------------------
+
+
+DEFAULTS = [
+    {"name": "orders", "partitions": 3, "retention_hours": 168},
+    {"name": "product-catalog", "partitions": 3, "retention_hours": -1, "cleanup_policy": "compact"},
+    {"name": "clickstream", "partitions": 6, "retention_hours": 72, "configs": {"compression.type": "zstd"}},
+]
+
+
+def test_platform_topics_are_sized_per_environment() -> None:
+    topics = platform_topics(
+        DEFAULTS, 6, partition_factor=4, replication_factor=3, min_insync_replicas=2, retention_factor=2
+    )
+    by_name = {t["name"]: t for t in topics}
+    assert by_name["orders"] == {
+        "name": "orders",
+        "partitions": 12,
+        "replication_factor": 3,
+        "configs": {"retention.ms": str(2 * 168 * 3600 * 1000), "min.insync.replicas": "2"},
+    }
+    assert by_name["product-catalog"]["configs"]["retention.ms"] == "-1"
+    assert by_name["product-catalog"]["configs"]["cleanup.policy"] == "compact"
+    assert by_name["clickstream"]["configs"]["compression.type"] == "zstd"
+
+
+@pytest.mark.parametrize(
+    ("topics", "kwargs", "fragment"),
+    [
+        (
+            [{"name": "wide", "partitions": 1, "replication_factor": 4}],
+            {},
+            "wide has replication factor 4, but msk_broker_count is 3",
+        ),
+        (
+            [{"name": "x", "partitions": 1}],
+            {"replication_factor": 2, "min_insync_replicas": 3},
+            "min.insync.replicas 3 above",
+        ),
+        ([{"name": "x", "partitions": 1, "configs": {"min.insync.replicas": 4}}], {}, "min.insync.replicas 4 above"),
+        ([{"name": "a/b", "partitions": 1}], {}, "not a valid topic name"),
+        ([{"name": "a", "partitions": 1}, {"name": "a", "partitions": 1}], {}, "listed twice"),
+        ([{"name": "a", "partitions": 0}], {}, "at least 1"),
+    ],
+)
+def test_platform_topics_refuse_what_cannot_work(topics, kwargs, fragment) -> None:
+    with pytest.raises(TopicSpecError, match=fragment):
+        platform_topics(topics, 3, **kwargs)
+
+
+def test_cluster_arn_parts() -> None:
+    assert cluster_arn_parts(CLUSTER) == {
+        "prefix": "arn:aws:kafka:us-west-2:123456789012",
+        "name": "ecap-dev-msk",
+        "uuid": "0b5e6d2c-1111-2222-3333-444455556666-2",
+    }
+    with pytest.raises(ValueError):
+        cluster_arn_parts("arn:aws:kafka:us-west-2:123456789012:configuration/x/y")
+
+
+def test_storage_autoscaling_plan() -> None:
+    target = {"MinCapacity": 100, "MaxCapacity": 500}
+    policy = {
+        "TargetTrackingScalingPolicyConfiguration": {
+            "TargetValue": 60.0,
+            "PredefinedMetricSpecification": {"PredefinedMetricType": "KafkaBrokerStorageUtilization"},
+            "DisableScaleIn": True,
+        }
+    }
+    assert not plan_storage_autoscaling(target, policy, 100, 500, 60).changed
+    grown = plan_storage_autoscaling(target, policy, 200, 500, 60)
+    assert grown.register_target and not grown.put_policy and grown.differences == {"MinCapacity": (100, 200)}
+    assert plan_storage_autoscaling(target, policy, 100, 500, 70).put_policy
+    scale_in = {
+        "TargetTrackingScalingPolicyConfiguration": {
+            **policy["TargetTrackingScalingPolicyConfiguration"],
+            "DisableScaleIn": False,
+        }
+    }
+    assert plan_storage_autoscaling(target, scale_in, 100, 500, 60).put_policy, "MSK never scales in"
+    missing = plan_storage_autoscaling(None, None, 100, 500, 60)
+    assert missing.register_target and missing.put_policy
