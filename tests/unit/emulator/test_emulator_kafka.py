@@ -207,9 +207,13 @@ def test_update_broker_storage_only_grows(emu_kafka) -> None:
         grow(150)
 
 
-def test_delete_cluster(kafka) -> None:
+def test_delete_cluster(kafka, target, clients_for) -> None:
     cluster = make_cluster(kafka)["ClusterArn"]
+    kafka.tag_resource(ResourceArn=cluster, Tags={"Leak": "check"})
     assert kafka.delete_cluster(ClusterArn=cluster)["State"] == "DELETING"
+    tagging = clients_for(target)("resourcegroupstaggingapi")
+    found = tagging.get_resources(TagFilters=[{"Key": "Leak", "Values": ["check"]}])["ResourceTagMappingList"]
+    assert found == [], "a deleted cluster is not in the leak report"
     with pytest.raises(ClientError) as err:
         kafka.describe_cluster(ClusterArn=cluster)
     assert code(err.value) == "NotFoundException"
