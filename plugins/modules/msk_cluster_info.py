@@ -9,9 +9,9 @@ version_added: 0.1.0
 short_description: Describe an Amazon MSK cluster and its bootstrap brokers
 description:
   - Describes one provisioned MSK cluster, found by name or ARN, with its bootstrap broker strings
-    (SASL/IAM, TLS, SASL/SCRAM, plaintext: whichever the cluster's authentication opens).
+    (SASL/IAM, TLS, SASL/SCRAM, plaintext; whichever the cluster's authentication opens).
   - Meant for a short-interval wait on a cluster that was started without waiting
-    (C(until: result.cluster.state == 'ACTIVE')), and for the outputs of the msk role;
+    (C(until) on C(result.cluster.state == 'ACTIVE')), and for the outputs of the msk role;
     community.aws.msk_cluster polls every 60 seconds and returns no SASL/IAM brokers.
 author:
   - ecap.platform contributors

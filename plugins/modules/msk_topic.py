@@ -35,12 +35,12 @@ options:
   partitions:
     description:
       - The number of partitions. Required to create the topic.
-      - Can only grow: a smaller number than the topic has fails.
+      - Can only grow; a smaller number than the topic has fails.
     type: int
   replication_factor:
     description:
       - The number of replicas of each partition; at most the cluster's broker count. Required to create the topic.
-      - Cannot change once the topic exists: another value fails.
+      - Cannot change once the topic exists; another value fails.
     type: int
   configs:
     description:

@@ -9,7 +9,7 @@ version_added: 0.1.0
 short_description: Manage the set of topics of an Amazon MSK cluster in one call
 description:
   - The list form of M(ecap.platform.msk_topic), with the same rules, for a role that manages many
-    topics: one module run instead of one per topic, and an optional purge of the topics not listed.
+    topics (one module run instead of one per topic), with an optional purge of the topics not listed.
   - Every topic is planned before any change; if one cannot be converged (fewer partitions than it
     has, another replication factor, min.insync.replicas above the replication factor) the module
     fails naming each such topic and changes nothing.
