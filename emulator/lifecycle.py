@@ -39,6 +39,7 @@ REAL_DURATIONS: dict[str, tuple[float, float]] = {
     "eks_nodegroup": (300, 300),
     "eks_addon": (60, 30),
     "kafka_cluster": (1500, 900),
+    "kafka_cluster_update": (900, 0),
     "rds_instance": (600, 300),
     "rds_instance_multi_az": (900, 300),
     "elasticache_replication_group": (900, 300),

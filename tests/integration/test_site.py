@@ -1,4 +1,4 @@
-"""The whole site (kms, network, security_groups, redis) against the emulator, in the amazon.aws rhythm:
+"""The whole site (kms, network, security_groups, msk, redis) against the emulator, in the amazon.aws rhythm:
 plan (check mode) on nothing -> create -> re-run changes nothing -> plan on converged says so ->
 drift by hand shows in the plan -> update -> teardown leaves nothing tagged -> teardown again
 changes nothing."""
@@ -50,6 +50,7 @@ def test_plan_on_an_empty_account_lists_creates_and_changes_nothing(runner, emul
     assert "VPC" in document["tiers"]["network"]["deferred"]
     assert "VPC" in document["tiers"]["security_groups"]["deferred"]
     assert "network does not exist yet" in document["tiers"]["redis"]["deferred"]
+    assert "does not exist yet" in document["tiers"]["msk"]["deferred"]
     assert document["converged"] is False
 
 
@@ -70,7 +71,9 @@ def test_create(runner, aws, emulator):
         "ec2:flow_log": 1,
         "ec2:security_group": 7,
         "iam:role": 1,
-        "logs:log_group": 3,
+        "logs:log_group": 4,
+        "iam:policy": 1,
+        "kafka:cluster": 1,
         "elasticache:parametergroup": 1,
         "elasticache:replicationgroup": 1,
         "secretsmanager:secret": 1,
@@ -202,6 +205,7 @@ def test_plan_shows_exactly_the_drift_made_by_hand(runner, emulator, aws):
         "kms": [],
         "network": [("update", "Create the KMS-encrypted flow-log group [/aws/vpc/ecap-local/flow-logs]")],
         "security_groups": [("update", "Converge the rules of every group [rds]")],
+        "msk": [],
         "redis": [],
     }
     network = document["tiers"]["network"]["changes"][0]["changes"]

@@ -1,0 +1,5 @@
+"""Amazon MSK (kafka) fixes and extensions (see emulator/README.md)."""
+
+from emulator.services.kafka import models, responses
+
+__all__ = ["models", "responses"]
