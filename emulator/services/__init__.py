@@ -1,0 +1,10 @@
+"""Per-service fixes and additions to moto, laid out like moto (``models.py``, ``responses.py``, ``urls.py``).
+
+Importing this package registers every extension (``emulator.extensions.apply_all`` applies them).
+Add a service: create ``emulator/services/<service>/`` with ``__init__.py`` importing its modules and
+add it to the import below.
+"""
+
+from emulator.services import ec2, elasticache, kafka, kms, logs
+
+__all__ = ["ec2", "elasticache", "kafka", "kms", "logs"]
