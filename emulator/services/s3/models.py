@@ -1,0 +1,163 @@
+"""S3 backend additions: intelligent-tiering configurations, typed replication configurations.
+
+State lives on moto's ``FakeBucket`` objects, so ``/moto-api/reset`` clears it with the buckets.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.parsers import RestXMLParser
+from moto.core.common_models import BaseModel
+from moto.core.utils import get_service_model
+from moto.s3.models import FakeBucket, S3Backend
+
+from emulator.extensions import extension, override
+
+#: AWS limits of the access tiers (https://docs.aws.amazon.com/AmazonS3/latest/API/API_Tiering.html).
+TIER_DAYS = {"ARCHIVE_ACCESS": (90, 730), "DEEP_ARCHIVE_ACCESS": (180, 730)}
+MAX_TIERING_CONFIGURATIONS = 1000
+
+
+class S3Error(Exception):
+    """An S3 error answered as AWS does (REST-XML body, HTTP status), for codes botocore does not model."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+    def response(self) -> tuple[int, dict[str, str], str]:
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f"<Error><Code>{self.code}</Code><Message>{self.message}</Message></Error>"
+        )
+        return self.status, {"content-type": "application/xml"}, body
+
+
+def parse_payload(shape_name: str, body: bytes | str) -> dict[str, Any]:
+    """Parse a REST-XML request payload into the typed dict botocore would build (ints, bools, lists)."""
+    if not body:
+        raise S3Error(400, "MalformedXML", "The XML you provided was not well-formed or did not validate")
+    shape = get_service_model("s3").shape_for(shape_name)
+    parser = RestXMLParser()
+    try:
+        root = parser._parse_xml_string_to_dom(body if isinstance(body, bytes) else body.encode())
+        return parser._parse_shape(shape, root)
+    except Exception as exc:  # noqa: BLE001 - any parse failure is MalformedXML on AWS
+        raise S3Error(400, "MalformedXML", f"The XML you provided was not well-formed: {exc}") from exc
+
+
+class IntelligentTieringConfiguration(BaseModel):
+    def __init__(self, config: dict[str, Any]) -> None:
+        self.config = config
+
+    @property
+    def id(self) -> str:
+        return self.config["Id"]
+
+
+def validate_tiering(config_id: str | None, config: dict[str, Any]) -> None:
+    """The checks AWS makes on PutBucketIntelligentTieringConfiguration."""
+    if not config_id:
+        raise S3Error(400, "InvalidArgument", "Id is required")
+    if config.get("Id") != config_id:
+        raise S3Error(400, "InvalidArgument", "The Id in the query string must match the Id in the configuration")
+    if config.get("Status") not in ("Enabled", "Disabled"):
+        raise S3Error(400, "MalformedXML", "Status must be Enabled or Disabled")
+    tierings = config.get("Tierings") or []
+    if not tierings:
+        raise S3Error(400, "MalformedXML", "At least one Tiering is required")
+    seen: dict[str, int] = {}
+    for tiering in tierings:
+        tier, days = tiering.get("AccessTier"), tiering.get("Days")
+        if tier not in TIER_DAYS:
+            raise S3Error(400, "MalformedXML", f"Invalid AccessTier {tier!r}")
+        low, high = TIER_DAYS[tier]
+        if not isinstance(days, int) or not low <= days <= high:
+            raise S3Error(400, "InvalidArgument", f"Days for {tier} must be between {low} and {high} (got {days})")
+        if tier in seen:
+            raise S3Error(400, "InvalidArgument", f"AccessTier {tier} is specified more than once")
+        seen[tier] = days
+    if len(seen) == 2 and seen["DEEP_ARCHIVE_ACCESS"] <= seen["ARCHIVE_ACCESS"]:
+        raise S3Error(400, "InvalidArgument", "Days for DEEP_ARCHIVE_ACCESS must be greater than for ARCHIVE_ACCESS")
+
+
+def tiering_configurations(bucket: FakeBucket) -> dict[str, IntelligentTieringConfiguration]:
+    if not hasattr(bucket, "intelligent_tiering_configurations"):
+        bucket.intelligent_tiering_configurations = {}
+    return bucket.intelligent_tiering_configurations
+
+
+def put_bucket_intelligent_tiering_configuration(
+    self: S3Backend, bucket_name: str, config_id: str | None, config: dict[str, Any]
+) -> None:
+    """PutBucketIntelligentTieringConfiguration (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketIntelligentTieringConfiguration.html)."""
+    configs = tiering_configurations(self.get_bucket(bucket_name))
+    validate_tiering(config_id, config)
+    if config_id not in configs and len(configs) >= MAX_TIERING_CONFIGURATIONS:
+        raise S3Error(400, "TooManyConfigurations", "The 1,000-configuration limit is reached")
+    configs[config_id] = IntelligentTieringConfiguration(config)  # type: ignore[index]
+
+
+def get_bucket_intelligent_tiering_configuration(self: S3Backend, bucket_name: str, config_id: str) -> dict[str, Any]:
+    """GetBucketIntelligentTieringConfiguration; NoSuchConfiguration (404) when the id is unknown."""
+    configs = tiering_configurations(self.get_bucket(bucket_name))
+    if config_id not in configs:
+        raise S3Error(404, "NoSuchConfiguration", "The specified configuration does not exist.")
+    return configs[config_id].config
+
+
+def list_bucket_intelligent_tiering_configurations(self: S3Backend, bucket_name: str) -> list[dict[str, Any]]:
+    """ListBucketIntelligentTieringConfigurations: every configuration, sorted by id as AWS lists them."""
+    configs = tiering_configurations(self.get_bucket(bucket_name))
+    return [configs[key].config for key in sorted(configs)]
+
+
+def delete_bucket_intelligent_tiering_configuration(self: S3Backend, bucket_name: str, config_id: str) -> None:
+    """DeleteBucketIntelligentTieringConfiguration; NoSuchConfiguration (404) when the id is unknown."""
+    configs = tiering_configurations(self.get_bucket(bucket_name))
+    if configs.pop(config_id, None) is None:
+        raise S3Error(404, "NoSuchConfiguration", "The specified configuration does not exist.")
+
+
+def validate_replication(backend: S3Backend, config: dict[str, Any]) -> None:
+    """The checks AWS makes on PutBucketReplication that moto skips.
+
+    SSE-KMS source selection needs a replica KMS key, and vice versa; a rule with ``Filter`` (schema V2)
+    needs ``DeleteMarkerReplication``; the destination bucket must exist and be versioned.
+    """
+    for rule in config.get("Rules") or []:
+        destination = rule.get("Destination") or {}
+        sse_kms = ((rule.get("SourceSelectionCriteria") or {}).get("SseKmsEncryptedObjects") or {}).get("Status")
+        replica_key = (destination.get("EncryptionConfiguration") or {}).get("ReplicaKmsKeyID")
+        if sse_kms == "Enabled" and not replica_key:
+            message = "ReplicaKmsKeyID must be specified if SseKmsEncryptedObjects tag is present."
+            raise S3Error(400, "InvalidRequest", message)
+        if replica_key and sse_kms != "Enabled":
+            raise S3Error(
+                400, "InvalidRequest", "SseKmsEncryptedObjects must be specified if EncryptionConfiguration is present."
+            )
+        if "Filter" in rule and "DeleteMarkerReplication" not in rule:
+            message = "DeleteMarkerReplication must be specified for this version of Cross Region Replication schema."
+            raise S3Error(400, "InvalidRequest", message)
+        target = str(destination.get("Bucket", "")).removeprefix("arn:aws:s3:::")
+        bucket = backend.buckets.get(target)
+        if bucket is None:
+            raise S3Error(400, "InvalidRequest", "Destination bucket must exist.")
+        if not bucket.is_versioned:
+            raise S3Error(400, "InvalidRequest", "Destination bucket must have versioning enabled.")
+
+
+@extension(
+    "s3",
+    "PutBucketIntelligentTieringConfiguration",
+    "GetBucketIntelligentTieringConfiguration",
+    "ListBucketIntelligentTieringConfigurations",
+    "DeleteBucketIntelligentTieringConfiguration",
+)
+def intelligent_tiering_backend() -> None:
+    """Bucket intelligent-tiering configurations: the backend state moto 5.2.5 lacks."""
+    override(S3Backend, put_bucket_intelligent_tiering_configuration)
+    override(S3Backend, get_bucket_intelligent_tiering_configuration)
+    override(S3Backend, list_bucket_intelligent_tiering_configurations)
+    override(S3Backend, delete_bucket_intelligent_tiering_configuration)

@@ -1,0 +1,173 @@
+"""S3 fixes of the emulator, checked as boto3 sees them (same scheme as test_emulator_fixes.py).
+
+Every check runs against the emulator, where it must pass, and against plain moto 5.2.5, where it
+is a strict xfail: intelligent-tiering configurations do not exist there (a PUT creates a bucket,
+a GET lists objects) and GetBucketReplication loses what PutBucketReplication was given.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from botocore.exceptions import ClientError
+
+from emulator.control import running
+
+NO_RETRY = {"retries": {"total_max_attempts": 1}}
+REGION = "us-west-2"
+_names = itertools.count(1)
+
+
+@pytest.fixture(scope="module")
+def plain_moto():
+    with running(quiet=True, extensions=False) as emu:
+        yield emu
+
+
+@pytest.fixture(params=["emulator", "moto-5.2.5"])
+def target(request):
+    if request.param == "moto-5.2.5":
+        request.applymarker(pytest.mark.xfail(strict=True, reason="the moto 5.2.5 bug this fix exists for"))
+        return request.getfixturevalue("plain_moto")
+    return request.getfixturevalue("emulator")
+
+
+@pytest.fixture
+def client(target, clients_for):
+    factory = clients_for(target)
+    return lambda service: factory(service, **NO_RETRY)
+
+
+def bucket(s3, versioned: bool = False) -> str:
+    name = f"ecap-test-{next(_names)}"
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": REGION})
+    if versioned:
+        s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    return name
+
+
+CURATED = {
+    "Id": "curated",
+    "Status": "Enabled",
+    "Filter": {"Prefix": "curated/"},
+    "Tierings": [{"Days": 90, "AccessTier": "ARCHIVE_ACCESS"}, {"Days": 180, "AccessTier": "DEEP_ARCHIVE_ACCESS"}],
+}
+ANALYTICS = {
+    "Id": "analytics",
+    "Status": "Disabled",
+    "Filter": {"And": {"Prefix": "analytics/", "Tags": [{"Key": "tier", "Value": "cold"}]}},
+    "Tierings": [{"Days": 120, "AccessTier": "ARCHIVE_ACCESS"}],
+}
+
+
+# --- Intelligent tiering ------------------------------------------------------------------------
+
+
+def test_intelligent_tiering_round_trip(client) -> None:
+    """Put, get, list (sorted by id), replace and delete read back exactly what was put."""
+    s3 = client("s3")
+    name = bucket(s3)
+    for config in (CURATED, ANALYTICS):
+        s3.put_bucket_intelligent_tiering_configuration(
+            Bucket=name, Id=config["Id"], IntelligentTieringConfiguration=config
+        )
+    got = s3.get_bucket_intelligent_tiering_configuration(Bucket=name, Id="curated")
+    assert got["IntelligentTieringConfiguration"] == CURATED
+    listed = s3.list_bucket_intelligent_tiering_configurations(Bucket=name)
+    assert listed["IsTruncated"] is False
+    assert listed["IntelligentTieringConfigurationList"] == [ANALYTICS, CURATED]
+    replaced = {**CURATED, "Tierings": [{"Days": 200, "AccessTier": "DEEP_ARCHIVE_ACCESS"}]}
+    s3.put_bucket_intelligent_tiering_configuration(Bucket=name, Id="curated", IntelligentTieringConfiguration=replaced)
+    got = s3.get_bucket_intelligent_tiering_configuration(Bucket=name, Id="curated")
+    assert got["IntelligentTieringConfiguration"] == replaced
+    s3.delete_bucket_intelligent_tiering_configuration(Bucket=name, Id="analytics")
+    listed = s3.list_bucket_intelligent_tiering_configurations(Bucket=name)
+    assert [c["Id"] for c in listed["IntelligentTieringConfigurationList"]] == ["curated"]
+    assert "KeyCount" in s3.list_objects_v2(Bucket=name)  # the bucket itself is untouched
+
+
+def test_intelligent_tiering_unknown_id_is_no_such_configuration(client) -> None:
+    s3 = client("s3")
+    name = bucket(s3)
+    for call in (s3.get_bucket_intelligent_tiering_configuration, s3.delete_bucket_intelligent_tiering_configuration):
+        with pytest.raises(ClientError) as err:
+            call(Bucket=name, Id="missing")
+        assert err.value.response["Error"]["Code"] == "NoSuchConfiguration"
+        assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    listed = s3.list_bucket_intelligent_tiering_configurations(Bucket=name)
+    assert listed.get("IntelligentTieringConfigurationList", []) == []
+    assert listed["IsTruncated"] is False
+
+
+@pytest.mark.parametrize(
+    "tierings",
+    [
+        [{"Days": 30, "AccessTier": "ARCHIVE_ACCESS"}],  # below the 90-day minimum
+        [{"Days": 100, "AccessTier": "DEEP_ARCHIVE_ACCESS"}],  # below the 180-day minimum
+        [{"Days": 200, "AccessTier": "ARCHIVE_ACCESS"}, {"Days": 190, "AccessTier": "DEEP_ARCHIVE_ACCESS"}],
+    ],
+    ids=["archive-too-soon", "deep-archive-too-soon", "deep-before-archive"],
+)
+def test_intelligent_tiering_rejects_invalid_days(client, tierings) -> None:
+    s3 = client("s3")
+    name = bucket(s3)
+    config = {"Id": "x", "Status": "Enabled", "Tierings": tierings}
+    with pytest.raises(ClientError) as err:
+        s3.put_bucket_intelligent_tiering_configuration(Bucket=name, Id="x", IntelligentTieringConfiguration=config)
+    assert err.value.response["Error"]["Code"] == "InvalidArgument"
+    listed = s3.list_bucket_intelligent_tiering_configurations(Bucket=name)
+    assert listed.get("IntelligentTieringConfigurationList", []) == []
+
+
+# --- Replication --------------------------------------------------------------------------------
+
+
+def replication(destination: str, key_arn: str | None, **rule: object) -> dict:
+    dest: dict = {"Bucket": f"arn:aws:s3:::{destination}", "StorageClass": "STANDARD_IA"}
+    if key_arn:
+        dest["EncryptionConfiguration"] = {"ReplicaKmsKeyID": key_arn}
+    return {
+        "Role": "arn:aws:iam::123456789012:role/ecap-test-replication",
+        "Rules": [
+            {
+                "ID": "dr",
+                "Priority": 1,
+                "Status": "Enabled",
+                "Filter": {"Prefix": "raw/"},
+                "DeleteMarkerReplication": {"Status": "Enabled"},
+                "Destination": dest,
+                **rule,
+            }
+        ],
+    }
+
+
+def test_replication_reads_back_what_was_put(client) -> None:
+    """Filter, delete-marker replication, SSE-KMS source selection and the replica key survive a round trip."""
+    s3, kms = client("s3"), client("kms")
+    key = kms.create_key()["KeyMetadata"]["Arn"]
+    source, destination = bucket(s3, versioned=True), bucket(s3, versioned=True)
+    wanted = replication(destination, key, SourceSelectionCriteria={"SseKmsEncryptedObjects": {"Status": "Enabled"}})
+    s3.put_bucket_replication(Bucket=source, ReplicationConfiguration=wanted)
+    assert s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"] == wanted
+    s3.delete_bucket_replication(Bucket=source)
+    with pytest.raises(ClientError) as err:
+        s3.get_bucket_replication(Bucket=source)
+    assert err.value.response["Error"]["Code"] == "ReplicationConfigurationNotFoundError"
+
+
+@pytest.mark.parametrize("case", ["kms-without-replica-key", "missing-destination", "unversioned-destination"])
+def test_replication_rejects_what_aws_rejects(client, case) -> None:
+    s3, kms = client("s3"), client("kms")
+    key = kms.create_key()["KeyMetadata"]["Arn"]
+    source = bucket(s3, versioned=True)
+    sse = {"SourceSelectionCriteria": {"SseKmsEncryptedObjects": {"Status": "Enabled"}}}
+    config = {
+        "kms-without-replica-key": lambda: replication(bucket(s3, versioned=True), None, **sse),
+        "missing-destination": lambda: replication("ecap-test-does-not-exist", key, **sse),
+        "unversioned-destination": lambda: replication(bucket(s3), key, **sse),
+    }[case]()
+    with pytest.raises(ClientError) as err:
+        s3.put_bucket_replication(Bucket=source, ReplicationConfiguration=config)
+    assert err.value.response["Error"]["Code"] == "InvalidRequest"
