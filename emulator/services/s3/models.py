@@ -120,6 +120,31 @@ def delete_bucket_intelligent_tiering_configuration(self: S3Backend, bucket_name
         raise S3Error(404, "NoSuchConfiguration", "The specified configuration does not exist.")
 
 
+OWNER_ONLY_CANNED_ACLS = frozenset({"private", "bucket-owner-full-control"})
+
+
+def acl_grants_others(headers: Any, body: bytes | str) -> bool:
+    """True when a PutBucketAcl request grants anyone but the bucket owner (refused when ACLs are disabled)."""
+    canned = headers.get("x-amz-acl")
+    if canned and canned not in OWNER_ONLY_CANNED_ACLS:
+        return True
+    if any(name.lower().startswith("x-amz-grant-") for name in headers.keys()):
+        return True
+    if not body:
+        return False
+    policy = parse_payload("AccessControlPolicy", body)
+    owner = (policy.get("Owner") or {}).get("ID")
+    for grant in policy.get("Grants") or []:
+        grantee = grant.get("Grantee") or {}
+        if (
+            grantee.get("Type") != "CanonicalUser"
+            or grantee.get("ID") != owner
+            or grant.get("Permission") != "FULL_CONTROL"
+        ):
+            return True
+    return False
+
+
 def validate_replication(backend: S3Backend, config: dict[str, Any]) -> None:
     """The checks AWS makes on PutBucketReplication that moto skips.
 

@@ -15,7 +15,7 @@ from moto.core.responses import ActionResult
 from moto.s3.responses import S3Response
 
 from emulator.extensions import extension, original, override
-from emulator.services.s3.models import S3Error, parse_payload, validate_replication
+from emulator.services.s3.models import S3Error, acl_grants_others, parse_payload, validate_replication
 
 TIERING = "intelligent-tiering"
 PAGE_SIZE = 100
@@ -73,6 +73,9 @@ def _bucket_response_put(self: S3Response, request: Any, bucket_name: str, query
             config = parse_payload("IntelligentTieringConfiguration", self.body)
             self.backend.put_bucket_intelligent_tiering_configuration(bucket_name, _param(querystring, "id"), config)
             return 200, {}, ""
+        if "acl" in querystring and self.backend.get_bucket(bucket_name).ownership_rule == "BucketOwnerEnforced":
+            if acl_grants_others(request.headers, self.body):
+                raise S3Error(400, "AccessControlListNotSupported", "The bucket does not allow ACLs")
         if "replication" in querystring:
             typed = parse_payload("ReplicationConfiguration", self.body)
             bucket = self.backend.get_bucket(bucket_name)
@@ -109,6 +112,7 @@ def _bucket_response_delete(self: S3Response, bucket_name: str, querystring: dic
     "DeleteBucketIntelligentTieringConfiguration",
     "PutBucketReplication",
     "GetBucketReplication",
+    "PutBucketAcl",
 )
 def bucket_subresources() -> None:
     """Intelligent tiering (moto: none) and replication read-back (moto drops filters, delete markers, SSE-KMS).
@@ -116,7 +120,9 @@ def bucket_subresources() -> None:
     moto 5.2.5 routes ``PUT /{bucket}?intelligent-tiering`` to CreateBucket and ``GET`` to ListObjects.
     Its GetBucketReplication answers ``Filter: {Prefix: ""}`` and ``DeleteMarkerReplication: Disabled``
     whatever was put, and drops ``SourceSelectionCriteria``; PutBucketReplication accepts SSE-KMS
-    source selection without a replica key and a destination bucket that does not exist.
+    source selection without a replica key and a destination bucket that does not exist. It also lets
+    PutBucketAcl grant access on a bucket whose ownership is ``BucketOwnerEnforced`` (ACLs disabled),
+    which AWS refuses with ``AccessControlListNotSupported``.
     """
     override(S3Response, _bucket_response_get)
     override(S3Response, _bucket_response_put)

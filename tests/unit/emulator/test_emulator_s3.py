@@ -171,3 +171,30 @@ def test_replication_rejects_what_aws_rejects(client, case) -> None:
     with pytest.raises(ClientError) as err:
         s3.put_bucket_replication(Bucket=source, ReplicationConfiguration=config)
     assert err.value.response["Error"]["Code"] == "InvalidRequest"
+
+
+# --- Object ownership ---------------------------------------------------------------------------
+
+
+def test_bucket_owner_enforced_refuses_acl_grants(client) -> None:
+    """ACLs disabled (BucketOwnerEnforced): granting the log-delivery group fails as on AWS; owner-only passes."""
+    s3 = client("s3")
+    name = bucket(s3)
+    s3.put_bucket_ownership_controls(
+        Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    )
+    acl = s3.get_bucket_acl(Bucket=name)
+    owner_only = {"Owner": acl["Owner"], "Grants": acl["Grants"]}
+    s3.put_bucket_acl(Bucket=name, AccessControlPolicy=owner_only)
+    log_delivery = {
+        "Grantee": {"URI": "http://acs.amazonaws.com/groups/s3/LogDelivery", "Type": "Group"},
+        "Permission": "FULL_CONTROL",
+    }
+    for request in (
+        {"AccessControlPolicy": {"Owner": acl["Owner"], "Grants": [*acl["Grants"], log_delivery]}},
+        {"ACL": "public-read"},
+    ):
+        with pytest.raises(ClientError) as err:
+            s3.put_bucket_acl(Bucket=name, **request)
+        assert err.value.response["Error"]["Code"] == "AccessControlListNotSupported"
+    assert s3.get_bucket_acl(Bucket=name)["Grants"] == acl["Grants"]
