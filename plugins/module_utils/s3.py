@@ -586,3 +586,21 @@ def canonical_public_access_block(config: Mapping[str, Any] | None) -> dict[str,
 
 def to_snake(value: Any) -> Any:
     return camel_dict_to_snake_dict(copy.deepcopy(value)) if isinstance(value, dict) else value
+
+
+# --------------------------------------------------------------------------- server access logging
+
+
+def get_logging(connection: Any, bucket: str) -> dict[str, Any]:
+    """``{"target_bucket", "target_prefix"}`` of the bucket's server access logging, ``{}`` when off."""
+    enabled_ = connection.get_bucket_logging(aws_retry=True, Bucket=bucket).get("LoggingEnabled") or {}
+    if not enabled_:
+        return {}
+    return {"target_bucket": enabled_.get("TargetBucket"), "target_prefix": enabled_.get("TargetPrefix", "")}
+
+
+def put_logging(connection: Any, bucket: str, wanted: Mapping[str, Any]) -> None:
+    status: dict[str, Any] = {}
+    if wanted:
+        status["LoggingEnabled"] = {"TargetBucket": wanted["target_bucket"], "TargetPrefix": wanted["target_prefix"]}
+    connection.put_bucket_logging(aws_retry=True, Bucket=bucket, BucketLoggingStatus=status)

@@ -18,6 +18,7 @@ from ansible_collections.ecap.platform.plugins.modules import (
     s3_account_public_access_block,
     s3_bucket_intelligent_tiering,
     s3_bucket_lifecycle,
+    s3_bucket_logging,
     s3_bucket_replication,
 )
 
@@ -316,4 +317,41 @@ def test_account_public_access_block(aws, run, emulator):
     with pytest.raises(s3control.exceptions.ClientError):
         s3control.get_public_access_block(AccountId=ACCOUNT)
     result, writes = run(s3_account_public_access_block, {"state": "absent"})
+    assert not result["changed"] and writes == 0
+
+
+# --------------------------------------------------------------------------- access logging
+
+
+def test_bucket_logging_with_acls_disabled(aws, run):
+    s3 = aws("s3")
+    source, logs = new_bucket(s3), new_bucket(s3)
+    s3.put_bucket_ownership_controls(
+        Bucket=logs, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    )
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "S3ServerAccessLogs",
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{logs}/*",
+                "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{source}"}},
+            }
+        ],
+    }
+    s3.put_bucket_policy(Bucket=logs, Policy=json.dumps(policy))
+    args = {"bucket": source, "target_bucket": logs, "target_prefix": "access/"}
+    result, writes = run(s3_bucket_logging, args, check=True)
+    assert result["changed"] and writes == 0 and "LoggingEnabled" not in s3.get_bucket_logging(Bucket=source)
+    result, writes = run(s3_bucket_logging, args)
+    assert result["changed"] and writes == 1
+    assert s3.get_bucket_logging(Bucket=source)["LoggingEnabled"] == {"TargetBucket": logs, "TargetPrefix": "access/"}
+    result, writes = run(s3_bucket_logging, args)
+    assert not result["changed"] and writes == 0
+    result, writes = run(s3_bucket_logging, {"bucket": source, "state": "absent"})
+    assert result["changed"] and writes == 1 and "LoggingEnabled" not in s3.get_bucket_logging(Bucket=source)
+    result, writes = run(s3_bucket_logging, {"bucket": source, "state": "absent"})
     assert not result["changed"] and writes == 0
