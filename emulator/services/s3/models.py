@@ -5,6 +5,8 @@ State lives on moto's ``FakeBucket`` objects, so ``/moto-api/reset`` clears it w
 
 from __future__ import annotations
 
+import fnmatch
+import json
 from typing import Any
 
 from botocore.parsers import RestXMLParser
@@ -145,6 +147,38 @@ def acl_grants_others(headers: Any, body: bytes | str) -> bool:
     return False
 
 
+LOGGING_SERVICE_PRINCIPAL = "logging.s3.amazonaws.com"
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def log_permissions_enabled_policy(target_bucket: FakeBucket, target_prefix: str | None) -> bool:
+    """True when the target bucket's policy lets S3 server access logging write under ``target_prefix``.
+
+    Statements with ``Principal: "*"`` (a TLS-only deny), string or list ``Action``/``Resource`` and
+    resource wildcards are read as IAM reads them; moto 5.2.5 fails on the first two with a 500.
+    """
+    if not target_bucket.policy:
+        return False
+    policy = json.loads(
+        target_bucket.policy.decode() if isinstance(target_bucket.policy, bytes) else target_bucket.policy
+    )
+    sample_key = f"arn:{target_bucket.partition}:s3:::{target_bucket.name}/{target_prefix or ''}log-object"
+    for statement in _as_list(policy.get("Statement", [])):
+        principal = statement.get("Principal")
+        services = _as_list(principal.get("Service", [])) if isinstance(principal, dict) else []
+        if statement.get("Effect") != "Allow" or LOGGING_SERVICE_PRINCIPAL not in services:
+            continue
+        actions = _as_list(statement.get("Action", []))
+        if not any(fnmatch.fnmatchcase("s3:PutObject", action) for action in actions):
+            continue
+        if any(fnmatch.fnmatchcase(sample_key, resource) for resource in _as_list(statement.get("Resource", []))):
+            return True
+    return False
+
+
 def validate_replication(backend: S3Backend, config: dict[str, Any]) -> None:
     """The checks AWS makes on PutBucketReplication that moto skips.
 
@@ -186,3 +220,14 @@ def intelligent_tiering_backend() -> None:
     override(S3Backend, get_bucket_intelligent_tiering_configuration)
     override(S3Backend, list_bucket_intelligent_tiering_configurations)
     override(S3Backend, delete_bucket_intelligent_tiering_configuration)
+
+
+@extension("s3", "PutBucketLogging")
+def logging_target_policy() -> None:
+    """PutBucketLogging: a target bucket policy with a ``Principal: "*"`` statement is a 500 in moto.
+
+    moto 5.2.5 reads every statement's ``Principal`` as a dict, so a TLS-only deny (``"Principal": "*"``),
+    which every hardened bucket has, breaks access logging to that bucket; it also compares ``Action``
+    and ``Resource`` as exact strings. The grant is read as IAM reads it.
+    """
+    override(FakeBucket, staticmethod(log_permissions_enabled_policy), "_log_permissions_enabled_policy")

@@ -198,3 +198,44 @@ def test_bucket_owner_enforced_refuses_acl_grants(client) -> None:
             s3.put_bucket_acl(Bucket=name, **request)
         assert err.value.response["Error"]["Code"] == "AccessControlListNotSupported"
     assert s3.get_bucket_acl(Bucket=name)["Grants"] == acl["Grants"]
+
+
+# --- Server access logging ----------------------------------------------------------------------
+
+
+def test_logging_to_a_bucket_whose_policy_also_denies_plain_http(client) -> None:
+    """A target bucket policy with a TLS-only deny (``Principal: "*"``) next to the logging grant works."""
+    import json
+
+    s3 = client("s3")
+    source, logs = bucket(s3), bucket(s3)
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [f"arn:aws:s3:::{logs}", f"arn:aws:s3:::{logs}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
+            {
+                "Sid": "S3ServerAccessLogs",
+                "Effect": "Allow",
+                "Principal": {"Service": "logging.s3.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{logs}/access/{source}/*",
+                "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{source}"}},
+            },
+        ],
+    }
+    s3.put_bucket_policy(Bucket=logs, Policy=json.dumps(policy))
+    status = {"LoggingEnabled": {"TargetBucket": logs, "TargetPrefix": f"access/{source}/"}}
+    s3.put_bucket_logging(Bucket=source, BucketLoggingStatus=status)
+    assert s3.get_bucket_logging(Bucket=source)["LoggingEnabled"] == status["LoggingEnabled"]
+    with pytest.raises(ClientError) as err:  # a prefix the policy does not cover is still refused
+        s3.put_bucket_logging(
+            Bucket=source, BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": logs, "TargetPrefix": "x/"}}
+        )
+    assert err.value.response["Error"]["Code"] == "InvalidTargetBucketForLogging"
