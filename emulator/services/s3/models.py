@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import threading
+from collections.abc import Mapping
 from typing import Any
 
 from botocore.parsers import RestXMLParser
@@ -231,3 +233,113 @@ def logging_target_policy() -> None:
     and ``Resource`` as exact strings. The grant is read as IAM reads it.
     """
     override(FakeBucket, staticmethod(log_permissions_enabled_policy), "_log_permissions_enabled_policy")
+
+
+# --- bucket policies: conditions -----------------------------------------------------------------
+
+#: Headers of the request being authorised (set around moto's object handler, see responses.py).
+REQUEST = threading.local()
+#: Condition keys read from request headers.
+HEADER_KEYS = {
+    "s3:x-amz-server-side-encryption": "x-amz-server-side-encryption",
+    "s3:x-amz-server-side-encryption-aws-kms-key-id": "x-amz-server-side-encryption-aws-kms-key-id",
+    "s3:x-amz-acl": "x-amz-acl",
+}
+
+
+def request_context(headers: Mapping[str, str] | None) -> dict[str, str]:
+    """The condition keys of a request. The emulator stands in for AWS's HTTPS endpoint, so
+    ``aws:SecureTransport`` is ``true`` even though it listens on plain HTTP."""
+    context = {"aws:SecureTransport": "true"}
+    lowered = {k.lower(): v for k, v in (headers or {}).items()}
+    for key, header in HEADER_KEYS.items():
+        if header in lowered:
+            context[key] = lowered[header]
+    return context
+
+
+def _matches(operator: str, expected: list[str], actual: str) -> bool:
+    if operator.startswith("Bool"):
+        return any(str(e).lower() == actual.lower() for e in expected)
+    if operator.endswith("IgnoreCase"):
+        return any(str(e).lower() == actual.lower() for e in expected)
+    if operator.endswith("Like") or operator.startswith("Arn"):
+        return any(fnmatch.fnmatchcase(actual, str(e)) for e in expected)
+    return any(str(e) == actual for e in expected)
+
+
+def condition_holds(operator: str, key: str, expected: Any, context: Mapping[str, str]) -> bool:
+    """One ``{operator: {key: values}}`` entry, as IAM evaluates it (missing keys included)."""
+    operator = operator.split(":")[-1]  # ForAnyValue:/ForAllValues: on single-valued keys
+    if_exists = operator.endswith("IfExists")
+    operator = operator.removesuffix("IfExists")
+    values = [str(v) for v in _as_list(expected)]
+    present = key in context
+    if operator == "Null":
+        return (not present) == (values[0].lower() == "true")
+    negated = "Not" in operator
+    if not present:
+        return if_exists or negated
+    positive = operator.replace("Not", "")
+    matched = _matches(positive, values, context[key])
+    return not matched if negated else matched
+
+
+def statement_applies(statement: Mapping[str, Any], action: str, resource: str, context: Mapping[str, str]) -> bool:
+    principal = statement.get("Principal", "*")
+    if isinstance(principal, dict):
+        if "AWS" not in principal:  # service principals are not SDK callers
+            return False
+    elif principal != "*":
+        return False
+    if "NotAction" in statement:
+        if any(fnmatch.fnmatch(action.lower(), a.lower()) for a in _as_list(statement["NotAction"])):
+            return False
+    elif not any(fnmatch.fnmatch(action.lower(), a.lower()) for a in _as_list(statement.get("Action", []))):
+        return False
+    if "NotResource" in statement:
+        if any(fnmatch.fnmatchcase(resource, r) for r in _as_list(statement["NotResource"])):
+            return False
+    elif not any(fnmatch.fnmatchcase(resource, r) for r in _as_list(statement.get("Resource", []))):
+        return False
+    return all(
+        condition_holds(operator, key, expected, context)
+        for operator, entries in (statement.get("Condition") or {}).items()
+        for key, expected in entries.items()
+    )
+
+
+def get_permission(self: FakeBucket, action: str, resource: str) -> Any:
+    """The bucket policy's verdict on ``action`` on ``resource``: an explicit deny wins, then an allow.
+
+    moto 5.2.5 reads any statement whose condition it cannot evaluate as a deny, even an ``Allow``,
+    so a TLS-only deny (``aws:SecureTransport``) or a deny of unencrypted uploads
+    (``s3:x-amz-server-side-encryption``) refuses every object request.
+    """
+    from moto.iam.access_control import PermissionResult
+
+    if self.policy is None:
+        return PermissionResult.NEUTRAL
+    policy = json.loads(self.policy.decode() if isinstance(self.policy, bytes) else self.policy)
+    context = request_context(getattr(REQUEST, "headers", None))
+    verdicts = {
+        statement.get("Effect")
+        for statement in _as_list(policy.get("Statement", []))
+        if statement_applies(statement, action, resource, context)
+    }
+    if "Deny" in verdicts:
+        return PermissionResult.DENIED
+    if "Allow" in verdicts:
+        return PermissionResult.PERMITTED
+    return PermissionResult.NEUTRAL
+
+
+@extension("s3", "PutObject", "GetObject", "HeadObject", "DeleteObject", "DeleteObjects")
+def bucket_policy_conditions() -> None:
+    """Bucket policies: conditions evaluated (moto denies whenever a statement has a condition).
+
+    ``aws:SecureTransport`` is ``true`` (the emulator stands in for AWS's HTTPS endpoint) and the
+    ``s3:x-amz-server-side-encryption*`` keys come from the request headers, so a bucket that denies
+    plain HTTP and unencrypted uploads accepts an SSE-KMS put and refuses one without encryption.
+    """
+    override(FakeBucket, get_permission)

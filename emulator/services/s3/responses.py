@@ -15,7 +15,13 @@ from moto.core.responses import ActionResult
 from moto.s3.responses import S3Response
 
 from emulator.extensions import extension, original, override
-from emulator.services.s3.models import S3Error, acl_grants_others, parse_payload, validate_replication
+from emulator.services.s3.models import (
+    REQUEST,
+    S3Error,
+    acl_grants_others,
+    parse_payload,
+    validate_replication,
+)
 
 TIERING = "intelligent-tiering"
 PAGE_SIZE = 100
@@ -102,6 +108,21 @@ def _bucket_response_delete(self: S3Response, bucket_name: str, querystring: dic
     except S3Error as error:
         return error.response()
     return original(S3Response, "_bucket_response_delete")(self, bucket_name, querystring)
+
+
+def _key_response(self: S3Response, request: Any, full_url: str) -> Any:
+    """Object requests: the request's headers are the condition context of the bucket policy."""
+    REQUEST.headers = dict(request.headers)
+    try:
+        return original(S3Response, "_key_response")(self, request, full_url)
+    finally:
+        REQUEST.headers = None
+
+
+@extension("s3", "PutObject", "GetObject", "HeadObject", "DeleteObject")
+def object_request_context() -> None:
+    """Object requests carry their headers to the bucket-policy check (``bucket_policy_conditions``)."""
+    override(S3Response, _key_response)
 
 
 @extension(

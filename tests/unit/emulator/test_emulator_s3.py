@@ -239,3 +239,57 @@ def test_logging_to_a_bucket_whose_policy_also_denies_plain_http(client) -> None
             Bucket=source, BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": logs, "TargetPrefix": "x/"}}
         )
     assert err.value.response["Error"]["Code"] == "InvalidTargetBucketForLogging"
+
+
+# --- Bucket policy conditions -------------------------------------------------------------------
+
+
+def test_bucket_policy_conditions_are_evaluated(client) -> None:
+    """TLS-only and SSE-KMS-only policy: an encrypted put passes, an unencrypted one is refused (moto: all 403)."""
+    import json
+
+    s3, kms = client("s3"), client("kms")
+    key = kms.create_key()["KeyMetadata"]["Arn"]
+    name = bucket(s3)
+    arn = f"arn:aws:s3:::{name}"
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [arn, f"{arn}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
+            {
+                "Sid": "DenyUnencryptedObjectUploads",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:PutObject",
+                "Resource": f"{arn}/*",
+                "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}},
+            },
+            {
+                "Sid": "DenyOtherKmsKeys",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:PutObject",
+                "Resource": f"{arn}/*",
+                "Condition": {"StringNotEqualsIfExists": {"s3:x-amz-server-side-encryption-aws-kms-key-id": key}},
+            },
+        ],
+    }
+    s3.put_bucket_policy(Bucket=name, Policy=json.dumps(policy))
+    s3.put_object(Bucket=name, Key="raw/a", Body=b"1", ServerSideEncryption="aws:kms", SSEKMSKeyId=key)
+    assert s3.get_object(Bucket=name, Key="raw/a")["Body"].read() == b"1"
+    other_key = kms.create_key()["KeyMetadata"]["Arn"]
+    for extra in (
+        {},
+        {"ServerSideEncryption": "AES256"},
+        {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": other_key},
+    ):
+        with pytest.raises(ClientError) as err:
+            s3.put_object(Bucket=name, Key="raw/b", Body=b"2", **extra)
+        assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403, extra
