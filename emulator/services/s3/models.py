@@ -309,6 +309,18 @@ def statement_applies(statement: Mapping[str, Any], action: str, resource: str, 
     )
 
 
+def aws_action(action: str, query: Mapping[str, Any]) -> str:
+    """The IAM action AWS authorises for an object request (moto names it after the HTTP method only)."""
+    if action == "s3:HeadObject":
+        action = "s3:GetObject"
+    for subresource, suffix in (("acl", "Acl"), ("tagging", "Tagging")):
+        if subresource in query and action in ("s3:GetObject", "s3:PutObject", "s3:DeleteObject"):
+            return action + suffix
+    if action in ("s3:GetObject", "s3:DeleteObject") and "versionId" in query:
+        return action + "Version"
+    return action
+
+
 def get_permission(self: FakeBucket, action: str, resource: str) -> Any:
     """The bucket policy's verdict on ``action`` on ``resource``: an explicit deny wins, then an allow.
 
@@ -322,6 +334,7 @@ def get_permission(self: FakeBucket, action: str, resource: str) -> Any:
         return PermissionResult.NEUTRAL
     policy = json.loads(self.policy.decode() if isinstance(self.policy, bytes) else self.policy)
     context = request_context(getattr(REQUEST, "headers", None))
+    action = aws_action(action, getattr(REQUEST, "query", None) or {})
     verdicts = {
         statement.get("Effect")
         for statement in _as_list(policy.get("Statement", []))

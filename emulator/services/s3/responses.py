@@ -9,6 +9,7 @@ wrappers below answer the sub-resources they know and hand everything else to mo
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 from moto.core.common_types import TYPE_RESPONSE
 from moto.core.responses import ActionResult
@@ -113,10 +114,11 @@ def _bucket_response_delete(self: S3Response, bucket_name: str, querystring: dic
 def _key_response(self: S3Response, request: Any, full_url: str) -> Any:
     """Object requests: the request's headers are the condition context of the bucket policy."""
     REQUEST.headers = dict(request.headers)
+    REQUEST.query = parse_qs(urlparse(full_url).query, keep_blank_values=True)
     try:
         return original(S3Response, "_key_response")(self, request, full_url)
     finally:
-        REQUEST.headers = None
+        REQUEST.headers = REQUEST.query = None
 
 
 @extension("s3", "PutObject", "GetObject", "HeadObject", "DeleteObject")

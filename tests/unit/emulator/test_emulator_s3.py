@@ -293,3 +293,29 @@ def test_bucket_policy_conditions_are_evaluated(client) -> None:
         with pytest.raises(ClientError) as err:
             s3.put_object(Bucket=name, Key="raw/b", Body=b"2", **extra)
         assert err.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403, extra
+
+
+def test_bucket_policy_names_the_actions_aws_authorises(client) -> None:
+    """A deny of s3:PutObject does not cover PutObjectAcl/PutObjectTagging (moto maps them all to PutObject)."""
+    import json
+
+    s3 = client("s3")
+    name = bucket(s3)
+    s3.put_object(Bucket=name, Key="k", Body=b"1")
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DenyUnencryptedObjectUploads",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{name}/*",
+                "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}},
+            }
+        ],
+    }
+    s3.put_bucket_policy(Bucket=name, Policy=json.dumps(policy))
+    s3.put_object_tagging(Bucket=name, Key="k", Tagging={"TagSet": [{"Key": "a", "Value": "b"}]})
+    s3.put_object_acl(Bucket=name, Key="k", ACL="private")
+    s3.head_object(Bucket=name, Key="k")
