@@ -604,3 +604,30 @@ def put_logging(connection: Any, bucket: str, wanted: Mapping[str, Any]) -> None
     if wanted:
         status["LoggingEnabled"] = {"TargetBucket": wanted["target_bucket"], "TargetPrefix": wanted["target_prefix"]}
     connection.put_bucket_logging(aws_retry=True, Bucket=bucket, BucketLoggingStatus=status)
+
+
+# --------------------------------------------------------------------------- folder objects
+
+
+def prefix_errors(prefixes: Iterable[str]) -> list[str]:
+    """Why these are not valid folder keys (non-empty, no leading ``/``, ending in ``/``)."""
+    return [
+        f"prefix {p!r} must be a key that ends with '/' and does not start with '/'"
+        for p in prefixes
+        if not isinstance(p, str) or not p.endswith("/") or p.startswith("/") or p == "/" or "//" in p
+    ]
+
+
+def object_exists(connection: Any, bucket: str, key: str) -> bool:
+    try:
+        connection.head_object(aws_retry=True, Bucket=bucket, Key=key)
+        return True
+    except is_boto3_error_code(["404", "NoSuchKey", "NotFound"]):
+        return False
+
+
+def put_folder_object(connection: Any, bucket: str, key: str, kms_key_id: str | None) -> None:
+    params: dict[str, Any] = {"Bucket": bucket, "Key": key, "Body": b""}
+    if kms_key_id:
+        params.update(ServerSideEncryption="aws:kms", SSEKMSKeyId=kms_key_id)
+    connection.put_object(aws_retry=True, **params)

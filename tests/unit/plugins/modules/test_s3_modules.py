@@ -19,6 +19,7 @@ from ansible_collections.ecap.platform.plugins.modules import (
     s3_bucket_intelligent_tiering,
     s3_bucket_lifecycle,
     s3_bucket_logging,
+    s3_bucket_prefixes,
     s3_bucket_replication,
 )
 
@@ -355,3 +356,29 @@ def test_bucket_logging_with_acls_disabled(aws, run):
     assert result["changed"] and writes == 1 and "LoggingEnabled" not in s3.get_bucket_logging(Bucket=source)
     result, writes = run(s3_bucket_logging, {"bucket": source, "state": "absent"})
     assert not result["changed"] and writes == 0
+
+
+# --------------------------------------------------------------------------- folder objects
+
+
+def test_bucket_prefixes(aws, run):
+    s3, kms = aws("s3"), aws("kms")
+    bucket = new_bucket(s3)
+    key = kms.create_key()["KeyMetadata"]["Arn"]
+    args = {"bucket": bucket, "prefixes": ["raw/orders/", "staging/"], "kms_key_id": key}
+    result, writes = run(s3_bucket_prefixes, args, check=True)
+    assert result["changed"] and result["created"] == ["raw/orders/", "staging/"] and writes == 0
+    assert "Contents" not in s3.list_objects_v2(Bucket=bucket)
+    result, writes = run(s3_bucket_prefixes, args)
+    assert result["changed"] and writes == 2
+    assert sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]) == ["raw/orders/", "staging/"]
+    head = s3.head_object(Bucket=bucket, Key="raw/orders/")
+    assert head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"] == key and head["ContentLength"] == 0
+    result, writes = run(s3_bucket_prefixes, args)
+    assert not result["changed"] and writes == 0
+    s3.put_object(Bucket=bucket, Key="staging/data.json", Body=b"{}")
+    result, writes = run(s3_bucket_prefixes, {**args, "state": "absent"})
+    assert result["deleted"] == ["raw/orders/", "staging/"] and writes == 2
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["staging/data.json"]
+    result, _ = run(s3_bucket_prefixes, {**args, "prefixes": ["/raw"]})
+    assert result["failed"] and "ends with '/'" in result["msg"]
