@@ -5,6 +5,6 @@ Add a service: create ``emulator/services/<service>/`` with ``__init__.py`` impo
 add it to the import below.
 """
 
-from emulator.services import ec2, kms, logs
+from emulator.services import ec2, kms, logs, rds
 
-__all__ = ["ec2", "kms", "logs"]
+__all__ = ["ec2", "kms", "logs", "rds"]
