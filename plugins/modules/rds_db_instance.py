@@ -8,7 +8,7 @@ module: rds_db_instance
 version_added: 0.1.0
 short_description: Manage an RDS DB instance whose master password RDS keeps in Secrets Manager
 description:
-  - Create, update and delete an Amazon RDS DB instance (PostgreSQL) with C(ManageMasterUserPassword):
+  - Create, update and delete an Amazon RDS DB instance (PostgreSQL) with C(ManageMasterUserPassword), so
     RDS generates the master password and stores it in a Secrets Manager secret encrypted with
     O(master_user_secret_kms_key_id). This module has no password option at all and never returns one;
     it returns the secret's ARN.
@@ -163,7 +163,7 @@ options:
     type: str
   performance_insights_retention_period:
     description:
-      - Days of Performance Insights data: V(7), a multiple of 31 up to V(713), or V(731).
+      - Days of Performance Insights data, V(7), a multiple of 31 up to V(713), or V(731).
     type: int
   enable_cloudwatch_logs_exports:
     description:
