@@ -42,6 +42,8 @@ REAL_DURATIONS: dict[str, tuple[float, float]] = {
     "kafka_cluster_update": (900, 0),
     "rds_instance": (600, 300),
     "rds_instance_multi_az": (900, 300),
+    "rds_instance_modify": (600, 0),
+    "rds_instance_reboot": (60, 0),
     "elasticache_replication_group": (900, 300),
     "elasticache_replication_group_modify": (600, 0),
     "elbv2_load_balancer": (150, 30),

@@ -1,4 +1,4 @@
-"""The whole site (kms, network, security_groups, datalake, msk, redis) against the emulator, in the amazon.aws rhythm:
+"""The whole site (kms, network, security_groups, datalake, rds, msk, redis) against the emulator, in the amazon.aws rhythm:
 plan (check mode) on nothing -> create -> re-run changes nothing -> plan on converged says so ->
 drift by hand shows in the plan -> update -> teardown leaves nothing tagged -> teardown again
 changes nothing."""
@@ -207,6 +207,7 @@ def test_plan_shows_exactly_the_drift_made_by_hand(runner, emulator, aws):
         "network": [("update", "Create the KMS-encrypted flow-log group [/aws/vpc/ecap-local/flow-logs]")],
         "security_groups": [("update", "Converge the rules of every group [rds]")],
         "datalake": [],
+        "rds": [],
         "msk": [],
         "redis": [],
     }
