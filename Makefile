@@ -10,14 +10,14 @@ STRATEGY := .ansible-plugins/strategy
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help setup demo plan estimate test test-unit test-integration test-molecule lint teardown emulator-start emulator-stop build clean
+.PHONY: help setup demo plan estimate test test-targets test-unit test-integration test-molecule lint teardown emulator-start emulator-stop build clean
 
 help:
 	@echo "make demo      set up, start the local emulator, run the site on inventories/local, print the outputs"
 	@echo "make test      set up and run the unit, integration and lint suites"
 	@echo "make plan      show what the site would change (ENV=local), written to build/<env>/plan.json"
 	@echo "make teardown  tear the local platform down (ENV=local)"
-	@echo "make lint | test-unit | test-integration | test-molecule | build | emulator-stop"
+	@echo "make lint | test-unit | test-integration | test-targets | test-molecule | build | emulator-stop"
 
 setup: $(VENV)/.installed $(LINK) $(STRATEGY)
 
@@ -69,7 +69,12 @@ emulator-stop:
 # its private emulator) on one worker, so the long site sequence runs beside everything else.
 test: setup
 	$(MAKE) lint
-	$(BIN)/pytest -q -n 2 --dist loadfile tests
+	$(BIN)/pytest -q -n 2 --dist loadfile tests --ignore=tests/integration/test_targets.py
+
+# The amazon.aws-style integration target of each module (tests/integration/targets/); the
+# modules are also tested in process (tests/unit/plugins/modules) and through their roles.
+test-targets: setup
+	$(BIN)/pytest -q -n 2 tests/integration/test_targets.py
 
 test-unit: setup
 	$(BIN)/pytest -q tests/unit
