@@ -87,3 +87,35 @@ def ansible_module(emulator: Emulator, capsys: pytest.CaptureFixture[str]) -> Ca
         return result
 
     return run
+
+
+# --------------------------------------------------------------------------- emulator vs plain moto
+
+NO_RETRY = {"retries": {"total_max_attempts": 1}}
+
+
+@pytest.fixture(scope="module")
+def plain_moto() -> Iterator[Emulator]:
+    """moto 5.2.5 without the emulator's extensions (``serve --no-extensions``)."""
+    with running(quiet=True, extensions=False) as emu:
+        yield emu
+
+
+@pytest.fixture(params=["emulator", "moto-5.2.5"])
+def target(request: pytest.FixtureRequest) -> Emulator:
+    """The server under test: the emulator, or plain moto, where the check is a strict xfail.
+
+    So each test of a fix shows the moto bug or gap it exists for, and a moto upgrade that fixes
+    it turns the test red (XPASS) as a reminder to drop the extension.
+    """
+    if request.param == "moto-5.2.5":
+        request.applymarker(pytest.mark.xfail(strict=True, reason="the moto 5.2.5 bug or gap this extension fixes"))
+        return request.getfixturevalue("plain_moto")
+    return request.getfixturevalue("emulator")
+
+
+@pytest.fixture
+def client(target: Emulator, clients_for: Callable[[Emulator], ClientFactory]) -> ClientFactory:
+    """``client("s3")``: a client on ``target`` that does not retry (a failure shows at once)."""
+    factory = clients_for(target)
+    return lambda service: factory(service, **NO_RETRY)

@@ -12,31 +12,8 @@ import itertools
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator.control import running
-
 NO_RETRY = {"retries": {"total_max_attempts": 1}}
 _n = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-def plain_moto():
-    with running(quiet=True, extensions=False) as emu:
-        yield emu
-
-
-@pytest.fixture(params=["emulator", "moto-5.2.5"])
-def target(request):
-    """The server under test: the emulator, or plain moto where the check must fail."""
-    if request.param == "moto-5.2.5":
-        request.applymarker(pytest.mark.xfail(strict=True, reason="the moto 5.2.5 gap this extension fills"))
-        return request.getfixturevalue("plain_moto")
-    return request.getfixturevalue("emulator")
-
-
-@pytest.fixture
-def client(target, clients_for):
-    factory = clients_for(target)
-    return lambda service: factory(service, **NO_RETRY)
 
 
 def _subnet_group(client, name: str) -> list[str]:

@@ -13,30 +13,14 @@ import json
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator.control import running
-
 NO_RETRY = {"retries": {"total_max_attempts": 1}}
 PROPERTIES = b"auto.create.topics.enable=false\nmin.insync.replicas=2\nnum.partitions=3\n"
 _names = itertools.count(1)
 
 
-@pytest.fixture(scope="module")
-def plain_moto():
-    with running(quiet=True, extensions=False) as emu:
-        yield emu
-
-
-@pytest.fixture(params=["emulator", "moto-5.2.5"])
-def target(request):
-    if request.param == "moto-5.2.5":
-        request.applymarker(pytest.mark.xfail(strict=True, reason="the moto 5.2.5 gap this extension fills"))
-        return request.getfixturevalue("plain_moto")
-    return request.getfixturevalue("emulator")
-
-
 @pytest.fixture
-def kafka(target, clients_for):
-    return clients_for(target)("kafka", **NO_RETRY)
+def kafka(client):
+    return client("kafka")
 
 
 @pytest.fixture

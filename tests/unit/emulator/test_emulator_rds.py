@@ -15,33 +15,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from emulator import lifecycle as lifecycle_module
-from emulator.control import running
 from emulator.lifecycle import Lifecycle, LifecycleConfig
 
 NO_RETRY = {"retries": {"total_max_attempts": 1}}
 FAST = {"Delay": 0.25, "MaxAttempts": 40}
 _names = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-def plain_moto():
-    with running(quiet=True, extensions=False) as emu:
-        yield emu
-
-
-@pytest.fixture(params=["emulator", "moto-5.2.5"])
-def target(request):
-    """The server under test: the emulator, or plain moto where the check must fail."""
-    if request.param == "moto-5.2.5":
-        request.applymarker(pytest.mark.xfail(strict=True, reason="the moto 5.2.5 bug this fix exists for"))
-        return request.getfixturevalue("plain_moto")
-    return request.getfixturevalue("emulator")
-
-
-@pytest.fixture
-def client(target, clients_for):
-    factory = clients_for(target)
-    return lambda service: factory(service, **NO_RETRY)
 
 
 def _name(prefix: str) -> str:

@@ -12,31 +12,9 @@ import itertools
 import pytest
 from botocore.exceptions import ClientError
 
-from emulator.control import running
-
 NO_RETRY = {"retries": {"total_max_attempts": 1}}
 REGION = "us-west-2"
 _names = itertools.count(1)
-
-
-@pytest.fixture(scope="module")
-def plain_moto():
-    with running(quiet=True, extensions=False) as emu:
-        yield emu
-
-
-@pytest.fixture(params=["emulator", "moto-5.2.5"])
-def target(request):
-    if request.param == "moto-5.2.5":
-        request.applymarker(pytest.mark.xfail(strict=True, reason="the moto 5.2.5 bug this fix exists for"))
-        return request.getfixturevalue("plain_moto")
-    return request.getfixturevalue("emulator")
-
-
-@pytest.fixture
-def client(target, clients_for):
-    factory = clients_for(target)
-    return lambda service: factory(service, **NO_RETRY)
 
 
 def bucket(s3, versioned: bool = False) -> str:
