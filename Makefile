@@ -29,7 +29,7 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 # The Mitogen strategy plugin of the virtualenv, where ansible.cfg's strategy_plugins looks.
-$(STRATEGY): $(VENV)/.installed
+$(STRATEGY): | $(VENV)/.installed
 	mkdir -p $(dir $(STRATEGY))
 	ln -sfn "$$($(BIN)/python -c 'import ansible_mitogen, os; print(os.path.dirname(ansible_mitogen.__file__))')/plugins/strategy" $(STRATEGY)
 

@@ -1,6 +1,6 @@
-"""The whole site (kms, network, security_groups, datalake, rds, msk, redis) against the emulator, in the amazon.aws rhythm:
-plan (check mode) on nothing -> create -> drift made by hand shows in the plan as exactly those
-two changes (so everything else plans "no change") -> update (reverts the drift) -> re-run changes
+"""The whole site (kms, network, security_groups, datalake, rds, msk, redis) against the emulator,
+in the amazon.aws rhythm: plan (check mode) on nothing -> create -> drift made by hand shows in the
+plan as exactly those two changes (so everything else plans "no change") -> update (reverts the drift) -> re-run changes
 nothing -> teardown leaves nothing tagged -> teardown again changes nothing.
 
 Each tier's own rhythm (check mode, create, re-run, update, absent, absent again) is in
@@ -53,7 +53,7 @@ def test_plan_on_an_empty_account_lists_creates_and_changes_nothing(runner, emul
     assert "VPC" in document["tiers"]["network"]["deferred"]
     assert "VPC" in document["tiers"]["security_groups"]["deferred"]
     assert "network does not exist yet" in document["tiers"]["redis"]["deferred"]
-    for tier in ("datalake", "msk"):
+    for tier in ("datalake", "rds", "msk"):
         assert "does not exist yet" in document["tiers"][tier]["deferred"], tier
     assert document["converged"] is False
 
