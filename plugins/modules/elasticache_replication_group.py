@@ -8,10 +8,10 @@ module: elasticache_replication_group
 version_added: 0.2.0
 short_description: Manage ElastiCache (Redis OSS / Valkey) replication groups
 description:
-  - Create, update in place, replace and delete an ElastiCache replication group: engine and version, node
+  - Create, update in place, replace and delete an ElastiCache replication group (engine and version, node
     type, cluster mode (off by default, one node group), replicas, automatic failover and Multi-AZ, at-rest
     encryption with a KMS key, in-transit encryption, an AUTH token, subnet group, security groups,
-    parameter group, snapshots, maintenance window, slow-log and engine-log delivery, tags.
+    parameter group, snapshots, maintenance window, slow-log and engine-log delivery, tags).
   - The AUTH token is read by the module from a Secrets Manager secret (O(auth_token_secret_id)); it never
     passes through Ansible variables and is never returned. The secret version in use is recorded in the
     group's tag C(ecap.platform/auth-token-version); when the secret's current version changes, the token
