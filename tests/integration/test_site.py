@@ -208,9 +208,11 @@ def test_plan_shows_exactly_the_drift_made_by_hand(runner, emulator, aws):
     assert any("10.9.0.0/16" in line and ": - " in line for line in sg_lines), sg_lines
 
 
+UPDATE = {"ecap_extra_tags": {"CostCenter": "analytics"}, "network_flow_logs_retention_days": 14}
+
+
 def test_update_applies_once(runner, aws):
-    update = {"ecap_extra_tags": {"CostCenter": "analytics"}, "network_flow_logs_retention_days": 14}
-    result = runner.run(extra=update)
+    result = runner.run(extra=UPDATE)
     assert result.rc == 0, result.failure_text()
     assert result.changed > 0
     vpc = _vpc(aws)[0]
@@ -223,7 +225,7 @@ def test_update_applies_once(runner, aws):
 
 
 def test_rerun_after_the_update_changes_nothing(runner):
-    result = runner.run()
+    result = runner.run(extra=UPDATE)
     assert result.rc == 0, result.failure_text()
     assert result.changed_tasks() == []
 
