@@ -65,11 +65,12 @@ emulator-start: setup
 emulator-stop:
 	@if [ -x $(BIN)/python ]; then $(BIN)/python -m emulator stop --port $(PORT) --pidfile build/local/emulator.pid; fi
 
-# Unit and integration suites in one run on two workers; --dist loadfile keeps each file (and
-# its private emulator) on one worker, so the long site sequence runs beside everything else.
+# Unit and integration suites in one run on three workers (the playbook runs wait on their
+# emulators a good part of the time, so two cores keep three busy); --dist loadfile keeps each
+# file (and its private emulator) on one worker, so the long site sequence runs beside the rest.
 test: setup
 	$(MAKE) lint
-	$(BIN)/pytest -q -n 2 --dist loadfile tests --ignore=tests/integration/test_targets.py
+	$(BIN)/pytest -q -n 3 --dist loadfile tests --ignore=tests/integration/test_targets.py
 
 # The amazon.aws-style integration target of each module (tests/integration/targets/); the
 # modules are also tested in process (tests/unit/plugins/modules) and through their roles.
