@@ -206,3 +206,9 @@ def foundation(aws) -> dict[str, Any]:
     Use: ``runner.run("site.yml", "--tags", "rds", extra=foundation)``.
     """
     return make_foundation(aws)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Collect the whole-site sequence first: it is the longest file, so with ``--dist loadfile``
+    a worker starts it at once and the other files fill the other workers around it."""
+    items.sort(key=lambda item: item.nodeid.split("::")[0] != "tests/integration/test_site.py")
