@@ -1,0 +1,1 @@
+"""EKS cluster extensions (filled in by the compute-tier work)."""

@@ -1,0 +1,1 @@
+"""EKS compute extensions (filled in by the compute-tier work)."""
