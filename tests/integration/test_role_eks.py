@@ -15,6 +15,9 @@ import pytest
 import yaml
 
 pytestmark = pytest.mark.integration
+# The tier's modules (eks_cluster, eks_nodegroup, eks_addon, ...) land together with the site wiring.
+pytest.importorskip("ansible_collections.ecap.platform.plugins.modules.eks_nodegroup")
+pytest.importorskip("ansible_collections.ecap.platform.plugins.modules.eks_cluster")
 
 CLUSTER = "ecap-local-eks"
 NODEGROUPS = {f"{CLUSTER}-system", f"{CLUSTER}-workload"}
@@ -233,8 +236,8 @@ def token_url(token: str) -> str:
 def test_token_of_the_kubeconfig_is_a_presigned_sts_url(tmp_path):
     """The token helper's output, as kubernetes.core receives it (no aws CLI): a presigned STS GetCallerIdentity."""
     pytest.importorskip("ansible_collections.ecap.platform.plugins.module_utils.eks_token")
-    from ansible_collections.ecap.platform.plugins.module_utils import eks_token
     import boto3
+    from ansible_collections.ecap.platform.plugins.module_utils import eks_token
 
     session = boto3.session.Session(aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="x", region_name="us-west-2")
     token = eks_token.get_token(session, CLUSTER, "us-west-2")["token"]
