@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import base64
 import json
+import sys
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 import yaml
 
 pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
 # The tier's modules (eks_cluster, eks_nodegroup, eks_addon, ...) land together with the site wiring.
-pytest.importorskip("ansible_collections.ecap.platform.plugins.modules.eks_nodegroup")
-pytest.importorskip("ansible_collections.ecap.platform.plugins.modules.eks_cluster")
+if not all((ROOT / "plugins/modules" / f"{m}.py").exists() for m in ("eks_cluster", "eks_nodegroup", "eks_addon")):
+    pytest.skip("the eks modules are not in this checkout yet", allow_module_level=True)
 
 CLUSTER = "ecap-local-eks"
 NODEGROUPS = {f"{CLUSTER}-system", f"{CLUSTER}-workload"}
@@ -235,7 +238,7 @@ def token_url(token: str) -> str:
 
 def test_token_of_the_kubeconfig_is_a_presigned_sts_url(tmp_path):
     """The token helper's output, as kubernetes.core receives it (no aws CLI): a presigned STS GetCallerIdentity."""
-    pytest.importorskip("ansible_collections.ecap.platform.plugins.module_utils.eks_token")
+    sys.path.insert(0, str(ROOT / ".collections"))
     import boto3
     from ansible_collections.ecap.platform.plugins.module_utils import eks_token
 
