@@ -10,7 +10,7 @@ STRATEGY := .ansible-plugins/strategy
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help setup demo plan estimate test test-targets test-unit test-integration test-molecule lint teardown emulator-start emulator-stop build clean
+.PHONY: help setup demo plan estimate test test-targets test-unit test-integration test-molecule lint teardown emulator-start emulator-stop build ee clean
 
 help:
 	@echo "make demo      set up, start the local emulator, run the site on inventories/local, print the outputs"
@@ -98,6 +98,11 @@ lint: setup
 build: setup
 	mkdir -p build
 	$(BIN)/ansible-galaxy collection build --force --output-path build .
+
+# The execution environment's build context for AWX / AAP (build/ee/Containerfile); building the image
+# needs a container engine: podman build -t ecap-platform-ee:0.1.0 -f build/ee/Containerfile build/ee
+ee: build
+	$(BIN)/ansible-builder create -f execution-environment.yml -c build/ee --output-filename Containerfile
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache

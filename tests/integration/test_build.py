@@ -53,3 +53,47 @@ def test_collection_builds_installs_and_loads(tmp_path):
         env=env,
     )
     assert "10.0.0.0/20" in out
+
+
+def test_execution_environment_context_is_created(tmp_path):
+    """`ansible-builder create` (what `make ee` runs) makes the build context with this collection in it."""
+    pins = dict(
+        line.strip().split("==") for line in (ROOT / "requirements.txt").read_text().splitlines() if "==" in line
+    )
+    for line in (ROOT / "ee/requirements.txt").read_text().splitlines():
+        if "==" in line:
+            name, version = line.split("==")
+            assert pins.get(name) == version, (
+                f"ee/requirements.txt pins {name}=={version}, requirements.txt {pins.get(name)}"
+            )
+    (tmp_path / "build").mkdir()
+    _run(
+        str(BIN / "ansible-galaxy"),
+        "collection",
+        "build",
+        "--force",
+        "--output-path",
+        str(tmp_path / "build"),
+        ".",
+        cwd=ROOT,
+    )
+    (tmp_path / "ee").mkdir()
+    for name in ("requirements.txt", "bindep.txt"):
+        (tmp_path / "ee" / name).write_text((ROOT / "ee" / name).read_text())
+    (tmp_path / "execution-environment.yml").write_text((ROOT / "execution-environment.yml").read_text())
+    _run(
+        str(BIN / "ansible-builder"),
+        "create",
+        "-f",
+        "execution-environment.yml",
+        "-c",
+        "context",
+        "--output-filename",
+        "Containerfile",
+        cwd=tmp_path,
+    )
+    containerfile = (tmp_path / "context/Containerfile").read_text()
+    assert 'ARG EE_BASE_IMAGE="quay.io/fedora/python-311:latest"' in containerfile
+    assert "ansible-galaxy collection install --offline /tmp/collections/ecap-platform-" in containerfile
+    assert list((tmp_path / "context/_build/collections").glob("ecap-platform-*.tar.gz"))
+    assert "ansible==12.3.0" in (tmp_path / "context/_build/requirements.txt").read_text()
