@@ -60,7 +60,8 @@ options:
     suboptions:
       policy_arn:
         description:
-          - The ARN of the access policy (C(arn:aws:eks::aws:cluster-access-policy/NAME)). One of O(access_policies[].policy_arn) and O(access_policies[].policy) is required.
+          - The ARN of the access policy (C(arn:aws:eks::aws:cluster-access-policy/NAME)).
+          - One of O(access_policies[].policy_arn) and O(access_policies[].policy) is required.
         type: str
       policy:
         description:
@@ -80,7 +81,8 @@ options:
         elements: str
   purge_access_policies:
     description:
-      - Disassociate the policies that are associated but not in O(access_policies) (only when O(access_policies) is set).
+      - Disassociate the policies that are associated but not in O(access_policies)
+        (only when O(access_policies) is set).
     type: bool
     default: true
   tags:
@@ -141,7 +143,7 @@ access_entry:
       description: The ARN of the entry.
       returned: when the entry exists
       type: str
-      sample: arn:aws:eks:us-west-2:123456789012:access-entry/ecap-dev-eks/role/123456789012/ecap-dev-analyst/5ac8a1b2-...
+      sample: arn:aws:eks:us-west-2:123456789012:access-entry/ecap-dev-eks/role/123456789012/ecap-dev-analyst/5ac8...
     principal_arn:
       description: The IAM principal.
       returned: success

@@ -8,7 +8,7 @@ module: eks_cluster
 version_added: 0.1.0
 short_description: Manage an Amazon EKS cluster's control plane, endpoint access, logging, encryption and access config
 description:
-  - Create, update and delete an Amazon EKS cluster, with what community.aws.eks_cluster cannot set:
+  - Create, update and delete an Amazon EKS cluster, with what community.aws.eks_cluster cannot set -
     endpoint public/private access and public access CIDRs, control-plane logging, envelope
     encryption of Kubernetes secrets with a KMS key, the authentication mode (access entries) and
     the cluster creator's bootstrap admin permissions.
@@ -56,13 +56,15 @@ options:
     type: str
   subnet_ids:
     description:
-      - The subnets of the cluster's network interfaces (at least two Availability Zones). Required to create the cluster.
+      - The subnets of the cluster's network interfaces (at least two Availability Zones).
+      - Required to create the cluster.
       - Not changed on an existing cluster (a difference is a warning).
     type: list
     elements: str
   security_group_ids:
     description:
-      - Additional security groups of the control plane's network interfaces (EKS also creates the cluster security group).
+      - Additional security groups of the control plane's network interfaces
+        (EKS also creates the cluster security group).
       - Not changed on an existing cluster (a difference is a warning).
     type: list
     elements: str
@@ -216,7 +218,8 @@ cluster:
       type: dict
       sample: {"oidc": {"issuer": "https://oidc.eks.us-west-2.amazonaws.com/id/9C2B1D0E8F7A6B5C4D3E2F1A0B9C8D7E"}}
     resources_vpc_config:
-      description: Subnets, security groups, C(cluster_security_group_id), C(vpc_id), endpoint access and public access CIDRs.
+      description:
+        - Subnets, security groups, C(cluster_security_group_id), C(vpc_id), endpoint access and public access CIDRs.
       returned: success
       type: dict
     logging:
@@ -237,7 +240,8 @@ cluster:
       type: dict
       sample: {"Project": "ecap"}
 updates:
-  description: The ids of the updates this run started (UpdateClusterConfig, UpdateClusterVersion, AssociateEncryptionConfig).
+  description:
+    - The ids of the updates this run started (UpdateClusterConfig, UpdateClusterVersion, AssociateEncryptionConfig).
   returned: always
   type: list
   elements: str

@@ -46,7 +46,8 @@ exists:
   sample: true
 cluster:
   description:
-    - The cluster as DescribeCluster describes it, snake_cased (tags as a dict), as ecap.platform.eks_cluster returns it.
+    - The cluster as DescribeCluster describes it, snake_cased (tags as a dict),
+      as ecap.platform.eks_cluster returns it.
     - Empty when it does not exist.
   returned: always
   type: dict
