@@ -482,7 +482,8 @@ def wait_update(
 
 def start_update(client: Any, name: str, update: ClusterUpdate) -> dict[str, Any]:
     call = getattr(client, update.operation)
-    return call(name=name, clientRequestToken=str(uuid.uuid4()), aws_retry=True, **update.request)["update"]
+    key = "clusterName" if update.operation == "associate_encryption_config" else "name"
+    return call(clientRequestToken=str(uuid.uuid4()), aws_retry=True, **{key: name}, **update.request)["update"]
 
 
 def _result(changed: bool, cluster: Mapping[str, Any] | None, **extra: Any) -> dict[str, Any]:

@@ -105,6 +105,7 @@ NODE_ENTRY_TYPES = {
 POLICY_ENTRY_TYPES = ("STANDARD", "EC2", "HYBRID_LINUX")
 PRINCIPAL_ARN = re.compile(r"^arn:(aws[a-z-]*):iam::(\d{12}):(role|user)/(.+)$")
 KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
+RFC1918 = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 NOT_ACCESS_MODE_MSG = (
     "The cluster's authentication mode must be set to one of [API, API_AND_CONFIG_MAP] to perform this operation."
 )
@@ -328,7 +329,7 @@ def _validate_cidrs(cidrs: list[str] | None) -> None:
             raise InvalidParameterException(
                 message=f"The following CIDRs are invalid in publicAccessCidrs: [{cidr}]"
             ) from None
-        if network.is_private and str(network) != "0.0.0.0/0":
+        if any(network.subnet_of(block) for block in RFC1918 if network.version == block.version):
             raise InvalidParameterException(
                 message=f"The following CIDRs are private and not allowed in publicAccessCidrs: [{cidr}]"
             )
