@@ -280,3 +280,32 @@ def test_create_needs_role_and_subnets(run, emulator) -> None:
     bad = run(eks_cluster, {"name": "ecap-test-bare", "version": "latest"}, failed=True)
     assert "MAJOR.MINOR" in bad["msg"]
     assert emulator.counters()["mutating"] == before
+
+
+def test_leak_report_lists_eks_clusters(aws, eks, network) -> None:
+    from ansible_collections.ecap.platform.plugins.module_utils.tagged_resources import list_resources
+
+    eks.create_cluster(
+        name="ecap-test-leak",
+        roleArn=network["role"],
+        resourcesVpcConfig={"subnetIds": network["subnets"]},
+        tags={"Project": "ecap-leak"},
+    )
+    eks.create_nodegroup(
+        clusterName="ecap-test-leak",
+        nodegroupName="workers",
+        nodeRole=network["role"],
+        subnets=network["subnets"],
+        tags={"Project": "ecap-leak"},
+    )
+    found = list_resources(aws, {"Project": "ecap-leak"}, REGION, services=["eks"])
+    assert [(r["type"], r["id"]) for r in found] == [
+        ("cluster", "ecap-test-leak"),
+        ("nodegroup", "ecap-test-leak/workers"),
+    ]
+    eks.delete_nodegroup(clusterName="ecap-test-leak", nodegroupName="workers")
+    for _ in range(50):
+        if not eks.list_nodegroups(clusterName="ecap-test-leak")["nodegroups"]:
+            break
+    eks.delete_cluster(name="ecap-test-leak")
+    assert list_resources(aws, {"Project": "ecap-leak"}, REGION, services=["eks"]) == []
