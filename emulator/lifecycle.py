@@ -36,6 +36,7 @@ from typing import Any
 REAL_DURATIONS: dict[str, tuple[float, float]] = {
     "nat_gateway": (120, 60),
     "eks_cluster": (600, 300),
+    "eks_cluster_update": (600, 0),
     "eks_nodegroup": (300, 300),
     "eks_addon": (60, 30),
     "kafka_cluster": (1500, 900),

@@ -223,3 +223,30 @@ def list_resources(
             if service != "tagging":  # best effort: GetResources is a catch-all
                 raise RuntimeError(f"listing {service} resources failed: {exc}") from exc
     return [r.to_dict() for r in sorted(found.values(), key=lambda r: (r.service, r.type, r.id))]
+
+
+# --- EKS ----------------------------------------------------------------------------------------
+
+
+@lister("eks")
+def _eks(ctx: Context) -> Iterator[Resource]:
+    """Clusters (not the ones DELETING), their node groups and add-ons (the emulator's tagging API lists no EKS)."""
+    eks = ctx.client("eks")
+    for name in _pages(eks, "list_clusters", "clusters"):
+        cluster = eks.describe_cluster(name=name)["cluster"]
+        if cluster.get("status") == "DELETING":
+            continue
+        if ctx.matches(cluster.get("tags") or {}):
+            yield Resource("eks", "cluster", name, cluster["arn"])
+        for nodegroup in _pages(eks, "list_nodegroups", "nodegroups", clusterName=name):
+            described = eks.describe_nodegroup(clusterName=name, nodegroupName=nodegroup)["nodegroup"]
+            if described.get("status") != "DELETING" and ctx.matches(described.get("tags") or {}):
+                yield Resource("eks", "nodegroup", f"{name}/{nodegroup}", described["nodegroupArn"])
+        try:
+            addons = list(_pages(eks, "list_addons", "addons", clusterName=name))
+        except ClientError:  # no add-on API (plain moto)
+            addons = []
+        for addon in addons:
+            described = eks.describe_addon(clusterName=name, addonName=addon)["addon"]
+            if described.get("status") != "DELETING" and ctx.matches(described.get("tags") or {}):
+                yield Resource("eks", "addon", f"{name}/{addon}", described["addonArn"])
