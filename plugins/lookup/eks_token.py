@@ -64,7 +64,7 @@ EXAMPLES = r"""
     state: present
 
 # With a named profile, or against the local emulator (lookups do not see the play's environment).
-- name: Keep a token in a fact (a credential: no_log)
+- name: Keep a token in a fact (a credential, so no_log)
   ansible.builtin.set_fact:
     __eks_token: >-
       {{ lookup('ecap.platform.eks_token', 'ecap-dev-eks', region='us-west-2', profile='ecap-dev',

@@ -161,8 +161,13 @@ def get_token(
     )
     token = encode_url(url)
     info = inspect_token(token)
-    signed_at = info.signed_at or datetime.now(UTC)
+    signed_at = info.signed_at or utcnow()
     return {"token": token, "expiration": format_time(signed_at + TOKEN_EXPIRATION)}
+
+
+def utcnow() -> datetime:
+    """The time tokens are judged by (one place, so tests can move it with botocore's signing clock)."""
+    return datetime.now(UTC)
 
 
 def encode_url(url: str) -> str:
@@ -266,7 +271,7 @@ def token_seconds_left(token: str, now: datetime | None = None) -> float:
         return 0.0
     if expiration is None:
         return 0.0
-    return (expiration - (now or datetime.now(UTC))).total_seconds()
+    return (expiration - (now or utcnow())).total_seconds()
 
 
 def reusable(existing: str | None, fresh: str, min_seconds_left: float, now: datetime | None = None) -> bool:

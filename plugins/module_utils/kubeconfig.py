@@ -65,7 +65,8 @@ class Cluster:
             name=described["name"],
             arn=arn,
             region=parts[3] if len(parts) > 3 and parts[3] else region,
-            endpoint=described.get("endpoint") or "",
+            # AWS returns no trailing slash (moto 5.2.5 adds one); kubectl and the client strip it anyway.
+            endpoint=(described.get("endpoint") or "").rstrip("/"),
             ca_data=(described.get("certificateAuthority") or {}).get("data") or "",
         )
 

@@ -145,7 +145,7 @@ EXAMPLES = r"""
     kubeconfig: "{{ __kubeconfig.path }}"
     context: "{{ __kubeconfig.contexts.token }}"
 
-- name: Get the token itself (a credential: no_log)
+- name: Get the token itself (a credential, so no_log)
   ecap.platform.eks_kubeconfig:
     cluster_name: ecap-dev-eks
     path: "{{ ecap_build_dir }}/kubeconfig"
