@@ -341,6 +341,8 @@ def ensure_present(module: AnsibleAWSModule) -> None:
             pem = ca_pem(cluster.ca_data)
         except KubeconfigError as e:
             module.fail_json(msg=f"Cannot write the CA of {name}: {e}")
+        if not pem.lstrip().startswith(b"-----BEGIN"):
+            module.warn(f"The CA of {name} is not a PEM certificate; {ca_path} will not verify the API server.")
         ca_state = read_file(ca_path)
         ca_changed = not ca_state.exists or ca_state.content != pem or ca_state.mode != CA_FILE_MODE
 

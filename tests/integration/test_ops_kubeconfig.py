@@ -9,6 +9,8 @@ import base64
 import json
 import stat
 import textwrap
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -140,3 +142,97 @@ def test_bad_input_is_refused(runner):
     result = runner.run(PLAYBOOK, extra={"kubeconfig_user_mode": "cli"})
     assert result.rc != 0
     assert any("kubeconfig_user_mode=cli" in failure for failure in result.failed_tasks())
+
+
+class FakeApiServer(BaseHTTPRequestHandler):
+    """Just enough of a Kubernetes API server for kubernetes.core.k8s_info to list namespaces;
+    it records the Authorization header of every request (no API server can be had here)."""
+
+    DOCUMENTS = {
+        "/version": {"major": "1", "minor": "31", "gitVersion": "v1.31.0-eks"},
+        "/api": {"kind": "APIVersions", "versions": ["v1"], "serverAddressByClientCIDRs": []},
+        "/apis": {"kind": "APIGroupList", "apiVersion": "v1", "groups": []},
+        "/api/v1": {
+            "kind": "APIResourceList",
+            "groupVersion": "v1",
+            "resources": [
+                {
+                    "name": "namespaces",
+                    "singularName": "namespace",
+                    "namespaced": False,
+                    "kind": "Namespace",
+                    "verbs": ["get", "list"],
+                }
+            ],
+        },
+        "/api/v1/namespaces": {
+            "kind": "NamespaceList",
+            "apiVersion": "v1",
+            "metadata": {},
+            "items": [{"metadata": {"name": "analytics"}}],
+        },
+    }
+    seen: list[tuple[str, str | None]] = []
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        path = self.path.split("?")[0]
+        self.seen.append((path, self.headers.get("Authorization")))
+        document = self.DOCUMENTS.get(path)
+        body = json.dumps(document or {"kind": "Status", "code": 404}).encode()
+        self.send_response(200 if document else 404)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def api_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FakeApiServer)
+    FakeApiServer.seen = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", FakeApiServer.seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_kubernetes_core_authenticates_with_the_lookup(runner, emulator, cluster, tmp_path, api_server):
+    """The documented pattern: module_defaults give kubernetes.core host and an api_key from the
+    lookup; every request carries the EKS bearer token, and no aws CLI is involved. (ca_cert is left
+    out: the fake server speaks plain HTTP, and moto's certificateAuthority.data is random bytes.)"""
+    host, seen = api_server
+    playbook = tmp_path / "k8s.yml"
+    playbook.write_text(
+        textwrap.dedent(
+            f"""\
+            - name: Reach the cluster through kubernetes.core
+              hosts: localhost
+              gather_facts: false
+              module_defaults:
+                group/kubernetes.core.k8s:
+                  host: {host}
+                  api_key: "{{{{ lookup('ecap.platform.eks_token', '{CLUSTER}', region='us-west-2') }}}}"
+              tasks:
+                - name: List the namespaces
+                  kubernetes.core.k8s_info:
+                    kind: Namespace
+                  register: __namespaces
+                - name: Check the answer
+                  ansible.builtin.assert:
+                    that: __namespaces.resources | map(attribute='metadata.name') | list == ['analytics']
+            """
+        )
+    )
+    result = runner.run(str(playbook))
+    assert result.rc == 0, [t["result"].get("module_stderr", "")[-3000:] for t in result.tasks if t["failed"]]
+    assert_no_token_in(result)
+    assert seen and {path for path, _ in seen} >= {"/api/v1/namespaces"}
+    for _, authorization in seen:
+        assert authorization and authorization.startswith("Bearer k8s-aws-v1.")
+        url = decode_token(authorization.removeprefix("Bearer "))
+        assert url.startswith(emulator.endpoint + "/?Action=GetCallerIdentity&Version=2011-06-15&")
+        assert "x-k8s-aws-id" in parse_qs(urlsplit(url).query)["X-Amz-SignedHeaders"][0].split(";")
