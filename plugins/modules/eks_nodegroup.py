@@ -75,7 +75,7 @@ options:
   ami_type:
     description:
       - The AMI type. Immutable.
-      - With a launch template that sets an image, EKS uses C(CUSTOM); give V(CUSTOM) then.
+      - With a launch template that sets an image the module expects C(CUSTOM) (what EKS reports) and sends no AMI type.
     type: str
     default: AL2023_x86_64_STANDARD
   disk_size:
@@ -88,7 +88,8 @@ options:
     type: dict
     suboptions:
       id:
-        description: The ID of the launch template (C(lt-...)). One of O(launch_template.id) and O(launch_template.name).
+        description:
+          - The ID of the launch template (C(lt-...)). One of O(launch_template.id) and O(launch_template.name).
         type: str
       name:
         description: The name of the launch template.
@@ -170,7 +171,7 @@ options:
     default: false
   tags:
     description:
-      - Tags of the node group (EKS propagates them to the Auto Scaling group only, not to the instances). Not set - left alone.
+      - Tags of the node group (EKS does not propagate them to the instances). Not set - left alone.
     type: dict
     aliases: [resource_tags]
   purge_tags:

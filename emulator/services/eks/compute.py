@@ -408,7 +408,7 @@ def create_nodegroup(
             nodegroup_name,
         )
     template_ref = None
-    custom_ami = False
+    custom_ami = template_sets_type = False
     if launch_template:
         if disk_size:
             raise _invalid("Disk size must be specified within the launch template.", cluster_name, nodegroup_name)
@@ -427,6 +427,7 @@ def create_nodegroup(
                 nodegroup_name,
             )
         custom_ami = bool(data.get("ImageId"))
+        template_sets_type = bool(data.get("InstanceType"))
         if custom_ami and ami_type not in (None, "CUSTOM"):
             raise _invalid(
                 "You cannot specify an AMI type other than CUSTOM with a launch template that specifies an image.",
@@ -479,7 +480,7 @@ def create_nodegroup(
         _emulator_cluster=cluster,
         _emulator_custom_ami=custom_ami,
         _emulator_disk_size=None if launch_template else (disk_size or 20),
-        _emulator_instance_types=list(instance_types or ["t3.medium"]),
+        _emulator_instance_types=None if template_sets_type else list(instance_types or ["t3.medium"]),
         _emulator_remote_access=deepcopy(remote_access),
         _emulator_instance_types_given=types_given,
     )
