@@ -1679,7 +1679,7 @@ def lt_delete_launch_template_versions(self: LaunchTemplates) -> ActionResult:
     template = _template(self)
     self.error_on_dryrun()
     done, failed = [], []
-    for raw in self._get_param("LaunchTemplateVersions", []) or self._get_multi_param("LaunchTemplateVersion"):
+    for raw in self._get_param("Versions", []):
         version = next((v for v in template.versions if str(v.number) == str(raw)), None)
         base = {"LaunchTemplateId": template.id, "LaunchTemplateName": template.name}
         if version is None:
@@ -1721,7 +1721,7 @@ def _live_versions(template: LaunchTemplate) -> list[Any]:
 def lt_describe_launch_template_versions(self: LaunchTemplates) -> ActionResult:
     """DescribeLaunchTemplateVersions: NextToken paging, deleted versions gone, ``$Latest``/``$Default``."""
     name, template_id = self._get_param("LaunchTemplateName"), self._get_param("LaunchTemplateId")
-    wanted = self._get_param("Versions", []) or self._get_multi_param("LaunchTemplateVersion")
+    wanted = self._get_param("Versions", [])
     low, high = self._get_int_param("MinVersion"), self._get_int_param("MaxVersion")
     size = self._get_int_param("MaxResults") or 100
     start = int(self._get_param("NextToken") or 0)
