@@ -38,6 +38,7 @@ REAL_DURATIONS: dict[str, tuple[float, float]] = {
     "eks_cluster": (600, 300),
     "eks_cluster_update": (600, 0),
     "eks_nodegroup": (300, 300),
+    "eks_nodegroup_update": (300, 0),
     "eks_addon": (60, 30),
     "kafka_cluster": (1500, 900),
     "kafka_cluster_update": (900, 0),
