@@ -85,6 +85,12 @@ def validate(params: dict[str, Any]) -> tuple[list[str], list[str]]:
     return errors, warnings
 
 
+# Applied at create only: an option left out is not compared with an existing group (a wait-only call
+# such as ``{cluster_name, name, wait: true}`` changes nothing).
+DEFAULT_CAPACITY_TYPE = "ON_DEMAND"
+DEFAULT_AMI_TYPE = "AL2023_x86_64_STANDARD"
+
+
 def wanted_scaling(
     current: dict[str, int] | None, scaling: dict[str, Any] | None, ignore_desired_size: bool
 ) -> dict[str, int] | None:
@@ -163,7 +169,7 @@ def immutable_differences(current: dict[str, Any], wanted: dict[str, Any]) -> di
         if option == "launch_template":
             have_id = (have or {}).get("id")
             want_id = (want or {}).get("id")
-            if have_id != want_id:
+            if want is not None and have_id != want_id:
                 differences[option] = (have_id, want_id)
             continue
         if want is None:
@@ -371,12 +377,12 @@ def _create_request(module: Any, wanted: dict[str, Any], cluster: dict) -> dict[
         "nodegroupName": params["name"],
         "nodeRole": params["node_role_arn"],
         "subnets": params["subnet_ids"],
-        "capacityType": params["capacity_type"],
+        "capacityType": params["capacity_type"] or DEFAULT_CAPACITY_TYPE,
         "scalingConfig": wanted_scaling(None, params["scaling"] or {}, params["ignore_desired_size"]),
         "clientRequestToken": str(uuid.uuid4()),
     }
     if wanted["ami_type"] != "CUSTOM":
-        request["amiType"] = wanted["ami_type"]
+        request["amiType"] = wanted["ami_type"] or DEFAULT_AMI_TYPE
         if params["kubernetes_version"]:
             request["version"] = params["kubernetes_version"]
     if params["instance_types"]:
@@ -408,7 +414,7 @@ def _predicted(request: dict[str, Any], cluster: dict, wanted: dict[str, Any]) -
         "capacityType": request["capacityType"],
         "scalingConfig": request["scalingConfig"],
         "subnets": request["subnets"],
-        "amiType": wanted["ami_type"],
+        "amiType": wanted["ami_type"] or DEFAULT_AMI_TYPE,
         "nodeRole": request["nodeRole"],
         "labels": request.get("labels", {}),
         "taints": request.get("taints", []),

@@ -62,8 +62,8 @@ options:
   capacity_type:
     description:
       - On-demand or Spot capacity. Immutable.
+      - Not set - V(ON_DEMAND) at create; an existing group is not compared.
     type: str
-    default: ON_DEMAND
     choices: [ON_DEMAND, SPOT]
   instance_types:
     description:
@@ -76,8 +76,8 @@ options:
     description:
       - The AMI type. Immutable.
       - With a launch template that sets an image the module expects C(CUSTOM) (what EKS reports) and sends no AMI type.
+      - Not set - V(AL2023_x86_64_STANDARD) at create; an existing group is not compared.
     type: str
-    default: AL2023_x86_64_STANDARD
   disk_size:
     description:
       - The root volume size in GiB. Only without a launch template (set the volume in the template). Immutable.
@@ -325,9 +325,9 @@ def main() -> None:
         state=dict(type="str", default="present", choices=["present", "absent"]),
         node_role_arn=dict(type="str"),
         subnet_ids=dict(type="list", elements="str"),
-        capacity_type=dict(type="str", default="ON_DEMAND", choices=["ON_DEMAND", "SPOT"]),
+        capacity_type=dict(type="str", choices=["ON_DEMAND", "SPOT"]),
         instance_types=dict(type="list", elements="str"),
-        ami_type=dict(type="str", default="AL2023_x86_64_STANDARD"),
+        ami_type=dict(type="str"),
         disk_size=dict(type="int"),
         launch_template=dict(
             type="dict",

@@ -58,7 +58,8 @@ def _flatten(raw: dict[str, Any]) -> list[dict[str, Any]]:
             items = result.get("results") if isinstance(result.get("results"), list) else None
             changed = bool(result.get("changed")) or any(bool(i.get("changed")) for i in items or [])
             failed = bool(result.get("failed")) or any(bool(i.get("failed")) for i in items or [])
-            msg = result.get("msg") or next((i.get("msg") for i in items or [] if i.get("failed")), "")
+            item_msgs = [str(i.get("msg")) for i in items or [] if i.get("failed") and i.get("msg")]
+            msg = "; ".join(item_msgs) if item_msgs else result.get("msg") or ""
             tasks.append(
                 {"name": task["task"]["name"], "changed": changed, "failed": failed, "msg": msg, "result": result}
             )

@@ -870,7 +870,9 @@ def _principal_exists(principal_arn: str) -> bool:
     name = path.rsplit("/", 1)[-1]
     if kind == "role":
         return any(role.name == name for role in iam.roles.values())
-    return name in iam.users
+    # The caller of moto's STS for access keys IAM does not know (GetCallerIdentity: user/moto) exists on AWS,
+    # as every caller does: the platform gives it cluster-admin by default.
+    return name in iam.users or name == "moto"
 
 
 def create_access_entry(

@@ -107,7 +107,9 @@ def test_immutable_differences_and_version_plan() -> None:
     wanted = {"node_role_arn": "arn:r", "subnet_ids": ["subnet-a", "subnet-b"], "capacity_type": "SPOT"}
     assert eks_nodegroup.immutable_differences(current, {**wanted, "launch_template": {"id": "lt-1"}}) == {}
     differences = eks_nodegroup.immutable_differences(current, {**wanted, "capacity_type": "ON_DEMAND"})
-    assert set(differences) == {"capacity_type", "launch_template"}
+    assert set(differences) == {"capacity_type"}, "an option left out (the launch template) is not compared"
+    differences = eks_nodegroup.immutable_differences(current, {**wanted, "launch_template": {"id": "lt-2"}})
+    assert differences == {"launch_template": ("lt-1", "lt-2")}
     template = {"id": "lt-1", "name": "n", "version": "2"}
     plan, error = eks_nodegroup.plan_version(current, template, None, "1.31", False)
     assert error is None and plan == {"launchTemplate": {"id": "lt-1", "version": "2"}, "version": "1.31"}
