@@ -242,17 +242,18 @@ def create_load_balancer(self: ELBv2Backend, name: str, **kwargs: Any) -> FakeLo
     """CreateLoadBalancer: ``provisioning``, ``active`` after the ``elbv2_load_balancer`` duration.
 
     A second create with the same name and settings answers the existing balancer, as AWS does;
-    other settings are ``DuplicateLoadBalancerName``.
+    other settings are ``DuplicateLoadBalancerName``. Without ``Scheme`` it is ``internet-facing``.
     https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html
     """
     _settle(self)
+    kwargs["scheme"] = kwargs.get("scheme") or "internet-facing"  # AWS's default (moto stores None)
     for existing in self.load_balancers.values():
         if existing.name == name:
             subnets = list(kwargs.get("subnet_ids") or []) + [
                 m["SubnetId"] for m in kwargs.get("subnet_mappings") or []
             ]
             same = (
-                existing.scheme == (kwargs.get("scheme") or "internet-facing")
+                existing.scheme == kwargs["scheme"]
                 and sorted(s.id for s in existing.subnets) == sorted(subnets)
                 and sorted(existing.security_groups or []) == sorted(kwargs.get("security_groups") or [])
             )
