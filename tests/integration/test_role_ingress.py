@@ -152,7 +152,7 @@ def test_update_in_place(runner, aws, inputs):
     result = run_tier(runner, inputs, ingress_idle_timeout=120, ingress_target_groups=groups)
     assert result.rc == 0, result.failure_text()
     changed = " ".join(result.changed_tasks())
-    assert "Converge the ALB and its listeners" in changed and "Converge the target groups" in changed
+    assert "Converge the ALB, its listeners, then their rules" in changed and "Converge the target groups" in changed
     alb, attributes, _ = read_alb(aws)
     assert alb["LoadBalancerArn"] == arn, "the ALB was replaced"
     assert attributes["idle_timeout.timeout_seconds"] == "120"
