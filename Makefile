@@ -88,7 +88,7 @@ test-integration: setup
 	$(BIN)/pytest -q tests/integration
 
 # One scenario per role, each against its own emulator (tests/molecule/{create,destroy}.yml).
-MOLECULE_ROLES := kms network security_groups datalake rds msk redis
+MOLECULE_ROLES := kms network security_groups datalake rds msk redis ingress
 test-molecule: setup
 	@port=4610; for role in $(MOLECULE_ROLES); do port=$$((port+1)); \
 	  (cd roles/$$role && ECAP_REPO_ROOT=$(CURDIR) ECAP_MOLECULE_PORT=$$port $(CURDIR)/$(BIN)/molecule test) || exit 1; done

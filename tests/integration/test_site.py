@@ -86,6 +86,8 @@ def test_create(runner, aws, emulator):
         "secretsmanager:secret": 1,
         "kms:key": 8,
         "kms:alias": 8,
+        "elasticloadbalancing:loadbalancer": 1,
+        "elasticloadbalancing:targetgroup": 2,
     }
 
     vpcs = _vpc(aws)
@@ -201,6 +203,7 @@ def test_plan_shows_exactly_the_drift_made_by_hand(runner, emulator, aws):
         "rds": [],
         "msk": [],
         "redis": [],
+        "ingress": [],
     }
     network = document["tiers"]["network"]["changes"][0]["changes"]
     assert network == ["retention_days: 30 -> 7"]
