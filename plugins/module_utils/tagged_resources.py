@@ -104,6 +104,7 @@ EC2_KINDS = [
     ("describe_security_groups", "SecurityGroups", "GroupId", "security-group", "security_group", ()),
     ("describe_vpc_endpoints", "VpcEndpoints", "VpcEndpointId", "vpc-endpoint", "vpc_endpoint", ("deleted", "Deleted")),
     ("describe_flow_logs", "FlowLogs", "FlowLogId", "vpc-flow-log", "flow_log", ()),
+    ("describe_launch_templates", "LaunchTemplates", "LaunchTemplateId", "launch-template", "launch_template", ()),
     (
         "describe_network_interfaces",
         "NetworkInterfaces",
@@ -174,6 +175,10 @@ def _iam(ctx: Context) -> Iterator[Resource]:
     for policy in _pages(iam, "list_policies", "Policies", Scope="Local"):
         if ctx.matches(tag_dict(iam.list_policy_tags(PolicyArn=policy["Arn"]).get("Tags"))):
             yield Resource("iam", "policy", policy["PolicyName"], policy["Arn"])
+    for provider in iam.list_open_id_connect_providers().get("OpenIDConnectProviderList", []):
+        arn = provider["Arn"]
+        if ctx.matches(tag_dict(iam.list_open_id_connect_provider_tags(OpenIDConnectProviderArn=arn).get("Tags"))):
+            yield Resource("iam", "oidc_provider", arn.split("oidc-provider/", 1)[-1], arn)
 
 
 @lister("s3")

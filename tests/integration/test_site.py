@@ -1,4 +1,4 @@
-"""The whole site (kms, network, security_groups, datalake, rds, msk, redis) against the emulator,
+"""The whole site (kms, network, security_groups, datalake, ingress, rds, msk, redis, eks) against the emulator,
 in the amazon.aws rhythm: plan (check mode) on nothing -> create -> drift made by hand shows in the
 plan as exactly those two changes (so everything else plans "no change") -> update (reverts the drift) -> re-run changes
 nothing -> teardown leaves nothing tagged -> teardown again changes nothing.
@@ -74,8 +74,9 @@ def test_create(runner, aws, emulator):
         "ec2:vpc_endpoint": 1,
         "ec2:flow_log": 1,
         "ec2:security_group": 7,
-        "iam:role": 2,
-        "logs:log_group": 4,
+        "iam:role": 9,  # flow logs, RDS monitoring, EKS cluster and nodes, 5 IRSA roles
+        "iam:oidc_provider": 1,
+        "logs:log_group": 5,
         "iam:policy": 2,
         "kafka:cluster": 1,
         "s3:bucket": 2,
@@ -88,6 +89,10 @@ def test_create(runner, aws, emulator):
         "kms:alias": 8,
         "elasticloadbalancing:loadbalancer": 1,
         "elasticloadbalancing:targetgroup": 2,
+        "ec2:launch_template": 1,
+        "eks:cluster": 1,
+        "eks:nodegroup": 2,
+        "eks:addon": 5,
     }
 
     vpcs = _vpc(aws)
@@ -204,6 +209,7 @@ def test_plan_shows_exactly_the_drift_made_by_hand(runner, emulator, aws):
         "msk": [],
         "redis": [],
         "ingress": [],
+        "eks": [],
     }
     network = document["tiers"]["network"]["changes"][0]["changes"]
     assert network == ["retention_days: 30 -> 7"]
