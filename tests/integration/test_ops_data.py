@@ -12,7 +12,7 @@ import pytest
 pytestmark = pytest.mark.integration
 
 SOURCE = "ecap-local-postgres"
-SSE = {"ServerSideEncryption": "aws:kms"}  # the data lake's bucket policy refuses other puts
+
 REDIS = "ecap-local-redis"
 
 
@@ -150,6 +150,8 @@ def test_msk_topics(runner, deployed):
 
 
 def test_s3_restore(runner, deployed, aws):
+    # The data lake's bucket policy refuses puts not encrypted with its key.
+    SSE = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": deployed["kms_outputs"]["key_arns"]["s3"]}
     s3 = aws("s3")
     bucket = next(
         b["Name"] for b in s3.list_buckets()["Buckets"] if "-datalake-" in b["Name"] and "replica" not in b["Name"]
@@ -173,10 +175,16 @@ def test_s3_restore(runner, deployed, aws):
 
 
 def test_preflight(runner, deployed, aws):
+    quotas = aws("service-quotas")
+    # A new account's default Spot vCPU quota (5) is below local's (dev's) spot node groups at max size (8):
+    # preflight says so, and passes once the increase is granted.
+    low_spot = _ops(runner, deployed, "preflight")
+    assert low_spot.rc != 0 and "L-34B43A08" in low_spot.failure_text()
+    quotas.request_service_quota_increase(ServiceCode="ec2", QuotaCode="L-34B43A08", DesiredValue=16)
     ok = _ops(runner, deployed, "preflight")
     assert ok.rc == 0, ok.failure_text()
     text = json.dumps(ok.raw)
     assert "L-1216C47A" in text and "iam eks:CreateCluster" in text
-    aws("service-quotas").request_service_quota_increase(ServiceCode="kafka", QuotaCode="L-EDD31C36", DesiredValue=1)
+    quotas.request_service_quota_increase(ServiceCode="kafka", QuotaCode="L-EDD31C36", DesiredValue=1)
     low = _ops(runner, deployed, "preflight")
     assert low.rc != 0 and "L-EDD31C36" in low.failure_text()
