@@ -55,6 +55,10 @@ NODE_TYPES: frozenset[str] = frozenset(f"cache.{family}.{size}" for family, size
 
 #: The tag that records which secret version (``VersionId``) the group's AUTH token came from.
 AUTH_VERSION_TAG = "ecap.platform/auth-token-version"
+#: The tag that records the secret version whose token is the group's only one (after a create or a
+#: C(SET)); while it differs from :data:`AUTH_VERSION_TAG`, a C(ROTATE) left the old token valid too.
+#: Absent (groups made before it existed): the group has one token, the version tag's.
+AUTH_SINGLE_TAG = "ecap.platform/auth-token-single"
 #: Characters a Redis AUTH token may not contain (printable specials other than ``!&#$^<>-``).
 AUTH_TOKEN_EXCLUDED = "\"%'()*+,./:;=?@[\\]_`{|}~ "
 WINDOW = re.compile(
@@ -306,6 +310,7 @@ class Plan:
     modify: dict[str, Any] = field(default_factory=dict)  # ModifyReplicationGroup fields
     replicas: int | None = None  # new replica count (Increase/DecreaseReplicaCount)
     rotate_auth: bool = False
+    set_auth: bool = False  # AuthTokenUpdateStrategy SET: the secret's token becomes the only one
     tags_to_set: dict[str, str] = field(default_factory=dict)
     tags_to_unset: list[str] = field(default_factory=list)
     differences: dict[str, tuple[Any, Any]] = field(default_factory=dict)
@@ -318,6 +323,7 @@ class Plan:
             or self.modify
             or self.replicas is not None
             or self.rotate_auth
+            or self.set_auth
             or self.tags_to_set
             or self.tags_to_unset
         )
@@ -377,7 +383,15 @@ def plan_changes(
             plan.replace.append("AUTH token removed")
     elif want_auth and secret_version and state["Tags"].get(AUTH_VERSION_TAG) != secret_version:
         diffs["auth_token_version"] = (state["Tags"].get(AUTH_VERSION_TAG), secret_version)
-        plan.rotate_auth = True
+        if (params.get("auth_token_update_strategy") or "rotate") == "set":
+            plan.set_auth = True
+        else:
+            plan.rotate_auth = True
+    elif want_auth and secret_version and (params.get("auth_token_update_strategy") or "rotate") == "set":
+        single = state["Tags"].get(AUTH_SINGLE_TAG, state["Tags"].get(AUTH_VERSION_TAG))
+        if single != secret_version:
+            diffs["auth_token_single"] = (single, secret_version)
+            plan.set_auth = True
 
     # in place
     wanted = {option: params.get(option) for option in MODIFY_FIELDS}
@@ -411,7 +425,7 @@ def plan_changes(
         plan.replicas = want_replicas
 
     if tags is not None:
-        current = {k: v for k, v in state["Tags"].items() if k != AUTH_VERSION_TAG}
+        current = {k: v for k, v in state["Tags"].items() if k not in (AUTH_VERSION_TAG, AUTH_SINGLE_TAG)}
         plan.tags_to_set, plan.tags_to_unset = tag_changes(current, tags, purge_tags)
     return plan
 

@@ -15,7 +15,8 @@ amazon.aws ``rds_instance`` cannot ask RDS to manage the master password in Secr
   RDS creates (``MasterUserSecret.SecretArn``).
 
 API reference: https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/ (CreateDBInstance,
-DescribeDBInstances, ModifyDBInstance, DeleteDBInstance, AddTagsToResource, RemoveTagsFromResource).
+DescribeDBInstances, ModifyDBInstance, DeleteDBInstance, AddTagsToResource, RemoveTagsFromResource,
+RestoreDBInstanceToPointInTime, RestoreDBInstanceFromDBSnapshot, DescribeDBInstanceAutomatedBackups).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
@@ -481,3 +483,128 @@ def summary(instance: Mapping[str, Any] | None) -> dict[str, Any]:
         "pending_reboot": pending_reboot(instance),
         "pending_modified_values": camel_dict_to_snake_dict(instance.get("PendingModifiedValues") or {}),
     }
+
+
+# --------------------------------------------------------------------------- restores and rotation
+
+#: CreateDBInstance parameters that both restore APIs take too. The rest (engine version, encryption and
+#: KMS key, database and master user names) comes from the source; monitoring, Performance Insights and
+#: the maintenance window are converged by a later run of the module on the restored instance.
+RESTORE_PARAMETERS = frozenset(
+    {
+        "Engine",
+        "DBInstanceClass",
+        "AllocatedStorage",
+        "StorageType",
+        "Iops",
+        "StorageThroughput",
+        "DBSubnetGroupName",
+        "VpcSecurityGroupIds",
+        "PubliclyAccessible",
+        "MultiAZ",
+        "MasterUserSecretKmsKeyId",
+        "Port",
+        "DBParameterGroupName",
+        "BackupRetentionPeriod",
+        "PreferredBackupWindow",
+        "CopyTagsToSnapshot",
+        "DeletionProtection",
+        "AutoMinorVersionUpgrade",
+        "EnableCloudwatchLogsExports",
+        "EnableIAMDatabaseAuthentication",
+        "ManageMasterUserPassword",
+        "Tags",
+    }
+)
+#: Taken by RestoreDBInstanceToPointInTime only.
+POINT_IN_TIME_PARAMETERS = frozenset({"MaxAllocatedStorage"})
+
+
+def parse_time(value: Any) -> datetime:
+    """An ISO 8601 time (``2025-01-31T12:00:00Z``, offsets allowed) as an aware datetime; ValueError if not."""
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def validate_restore_params(params: Mapping[str, Any]) -> list[str]:
+    """Reasons the restore options cannot work (empty when they are fine or not used)."""
+    errors: list[str] = []
+    source = params.get("creation_source")
+    restore_time = params.get("restore_time")
+    latest = params.get("use_latest_restorable_time")
+    if source is None:
+        used = [
+            name
+            for name in ("source_db_instance_identifier", "db_snapshot_identifier", "restore_time")
+            if params.get(name)
+        ] + (["use_latest_restorable_time"] if latest else [])
+        if used:
+            errors.append(f"{', '.join(used)} need creation_source (instance or snapshot).")
+        return errors
+    if source == "snapshot":
+        if not params.get("db_snapshot_identifier"):
+            errors.append("creation_source=snapshot needs db_snapshot_identifier.")
+        if restore_time or latest or params.get("source_db_instance_identifier"):
+            errors.append(
+                "creation_source=snapshot takes no source_db_instance_identifier, restore_time"
+                " or use_latest_restorable_time."
+            )
+        return errors
+    if not params.get("source_db_instance_identifier"):
+        errors.append("creation_source=instance needs source_db_instance_identifier.")
+    if bool(restore_time) == bool(latest):
+        errors.append(
+            "creation_source=instance needs either restore_time or use_latest_restorable_time=true, not both."
+        )
+    if restore_time:
+        try:
+            parse_time(restore_time)
+        except ValueError:
+            errors.append(f"restore_time {restore_time!r} is not an ISO 8601 time such as 2025-01-31T12:00:00Z.")
+    return errors
+
+
+def restore_window(connection: Any, source: Mapping[str, Any]) -> tuple[datetime | None, datetime | None]:
+    """(earliest, latest) restorable times of ``source``: the automated backups' RestoreWindow when
+    RDS reports it, else the retention period back from LatestRestorableTime (not before the create)."""
+    latest = source.get("LatestRestorableTime")
+    earliest = None
+    try:
+        backups = connection.describe_db_instance_automated_backups(
+            aws_retry=True, DBInstanceIdentifier=source["DBInstanceIdentifier"]
+        ).get("DBInstanceAutomatedBackups", [])
+    except is_boto3_error_code("DBInstanceAutomatedBackupNotFound"):
+        backups = []
+    for backup in backups:
+        if backup.get("DBInstanceArn") in (None, source.get("DBInstanceArn")) and backup.get("RestoreWindow"):
+            earliest = backup["RestoreWindow"].get("EarliestTime") or earliest
+            latest = backup["RestoreWindow"].get("LatestTime") or latest
+    if earliest is None and latest is not None and source.get("BackupRetentionPeriod"):
+        earliest = parse_time(latest) - timedelta(days=int(source["BackupRetentionPeriod"]))
+        created = source.get("InstanceCreateTime")
+        if created is not None:
+            earliest = max(earliest, parse_time(created))
+    return (parse_time(earliest) if earliest else None, parse_time(latest) if latest else None)
+
+
+def build_restore_request(params: Mapping[str, Any], tags: Mapping[str, str] | None) -> tuple[str, dict[str, Any]]:
+    """(boto3 method, request) of the restore that makes the instance from a snapshot or a point in time."""
+    create = build_create_request(params, tags)
+    point_in_time = params["creation_source"] == "instance"
+    allowed = RESTORE_PARAMETERS | (POINT_IN_TIME_PARAMETERS if point_in_time else frozenset())
+    request = {key: value for key, value in create.items() if key in allowed}
+    identifier = params["db_instance_identifier"]
+    if not point_in_time:
+        request.update(DBInstanceIdentifier=identifier, DBSnapshotIdentifier=params["db_snapshot_identifier"])
+        return "restore_db_instance_from_db_snapshot", request
+    request.update(
+        SourceDBInstanceIdentifier=params["source_db_instance_identifier"], TargetDBInstanceIdentifier=identifier
+    )
+    if params.get("use_latest_restorable_time"):
+        request["UseLatestRestorableTime"] = True
+    else:
+        request["RestoreTime"] = parse_time(params["restore_time"])
+    return "restore_db_instance_to_point_in_time", request

@@ -631,3 +631,42 @@ def put_folder_object(connection: Any, bucket: str, key: str, kms_key_id: str | 
     if kms_key_id:
         params.update(ServerSideEncryption="aws:kms", SSEKMSKeyId=kms_key_id)
     connection.put_object(aws_retry=True, **params)
+
+
+# --------------------------------------------------------------------------- object versions
+# ListObjectVersions, DeleteObject with VersionId (s3_object_version_info, s3_object_version).
+
+
+def list_object_versions(connection: Any, bucket: str, key: str) -> list[dict[str, Any]]:
+    """Every version and delete marker of exactly ``key``, newest first (all pages)."""
+    entries: list[dict[str, Any]] = []
+    request: dict[str, Any] = {"Bucket": bucket, "Prefix": key}
+    while True:
+        page = connection.list_object_versions(aws_retry=True, **request)
+        for kind, marker in (("Versions", False), ("DeleteMarkers", True)):
+            for entry in page.get(kind) or []:
+                if entry.get("Key") != key:
+                    continue
+                entries.append(
+                    {
+                        "key": key,
+                        "version_id": entry.get("VersionId") or "null",
+                        "is_latest": bool(entry.get("IsLatest")),
+                        "last_modified": entry["LastModified"],
+                        "delete_marker": marker,
+                        "size": entry.get("Size"),
+                        "etag": entry.get("ETag"),
+                        "storage_class": entry.get("StorageClass"),
+                    }
+                )
+        if not page.get("IsTruncated"):
+            break
+        request.update(KeyMarker=page.get("NextKeyMarker"), VersionIdMarker=page.get("NextVersionIdMarker"))
+    entries.sort(key=lambda e: (e["is_latest"], e["last_modified"]), reverse=True)
+    for entry in entries:
+        entry["last_modified"] = entry["last_modified"].isoformat()
+    return entries
+
+
+def delete_object_version(connection: Any, bucket: str, key: str, version_id: str) -> None:
+    connection.delete_object(aws_retry=True, Bucket=bucket, Key=key, VersionId=version_id)

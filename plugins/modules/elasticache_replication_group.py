@@ -80,6 +80,17 @@ options:
       - Name or ARN of a Secrets Manager secret whose string value is the AUTH token (16-128 characters,
         letters, digits and C(!&#$^<>-) only). Requires O(transit_encryption).
     type: str
+  auth_token_update_strategy:
+    description:
+      - How a new AUTH token (a new current version of O(auth_token_secret_id)) reaches the group.
+      - V(rotate) (C(AuthTokenUpdateStrategy=ROTATE)) adds it next to the old one, so clients with either
+        token keep working while they move to the new one.
+      - V(set) (C(AuthTokenUpdateStrategy=SET)) makes it the only token; run it after V(rotate), once every
+        client uses the new token, to retire the old one. Recorded in the tag C(ecap.platform/auth-token-single),
+        so a second run changes nothing.
+    type: str
+    choices: [rotate, set]
+    default: rotate
   cache_subnet_group:
     description: Cache subnet group name.
     type: str
@@ -227,6 +238,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.ecap.platform.plugins.module_utils.common import client, make_diff, wanted_tags
 from ansible_collections.ecap.platform.plugins.module_utils.elasticache import (
+    AUTH_SINGLE_TAG,
     AUTH_VERSION_TAG,
     BUSY,
     available,
@@ -341,6 +353,7 @@ class Runner:
         if secret_version:
             token = secret_value(self.secrets, self.params["auth_token_secret_id"], secret_version)
             tags[AUTH_VERSION_TAG] = secret_version
+            tags[AUTH_SINGLE_TAG] = secret_version
         request = build_create_request(self.params, token, tags)
         create_group(self.ec, request)
 
@@ -359,9 +372,9 @@ class Runner:
         if plan.replicas is not None and replicas_first:
             change_replicas(self.ec, self.group_id, current_replicas, plan.replicas)
             step_done = True
-        if plan.rotate_auth:
+        if plan.rotate_auth or plan.set_auth:
             token = secret_value(self.secrets, self.params["auth_token_secret_id"], secret_version)
-            modify.update(AuthToken=token, AuthTokenUpdateStrategy="ROTATE")
+            modify.update(AuthToken=token, AuthTokenUpdateStrategy="SET" if plan.set_auth else "ROTATE")
         if modify:
             between_steps()
             modify_group(self.ec, self.group_id, modify)
@@ -370,8 +383,10 @@ class Runner:
             between_steps()
             change_replicas(self.ec, self.group_id, current_replicas, plan.replicas)
         to_set = dict(plan.tags_to_set)
-        if plan.rotate_auth and secret_version:
+        if (plan.rotate_auth or plan.set_auth) and secret_version:
             to_set[AUTH_VERSION_TAG] = secret_version
+        if plan.set_auth and secret_version:
+            to_set[AUTH_SINGLE_TAG] = secret_version
         update_tags(self.ec, state["ARN"], to_set, plan.tags_to_unset)
 
     # ------------------------------------------------------------------ absent
@@ -407,6 +422,7 @@ def main() -> None:
         kms_key_id=dict(type="str"),
         transit_encryption=dict(type="bool", default=True),
         auth_token_secret_id=dict(type="str"),
+        auth_token_update_strategy=dict(type="str", default="rotate", choices=["rotate", "set"]),
         cache_subnet_group=dict(type="str"),
         security_group_ids=dict(type="list", elements="str"),
         cache_parameter_group=dict(type="str"),

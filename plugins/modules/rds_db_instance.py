@@ -24,6 +24,15 @@ description:
     RV(pending_modified_values).
   - By default the module does not wait for the instance to become available (a create takes 10 to 20
     minutes); use O(wait) here or a later task with O(wait_only=true).
+  - With O(creation_source), a missing instance is restored instead of created, from a point in time of
+    another instance (C(RestoreDBInstanceToPointInTime)) or from a snapshot (C(RestoreDBInstanceFromDBSnapshot)),
+    with the options both restore APIs take; the engine version, encryption and KMS key, database and master
+    user names come from the source. Run the module again on the restored instance, once available, to
+    converge the rest (monitoring, Performance Insights, maintenance window). A requested O(restore_time) outside
+    the source's restore window fails before any change.
+  - O(rotate_master_user_password=true) asks RDS to rotate the managed master password now
+    (C(ModifyDBInstance) with C(RotateMasterUserPassword)); RDS writes the new password as a new version of the
+    secret. It is an action, reported as a change on every run.
 author:
   - ecap.platform contributors
 options:
@@ -196,6 +205,40 @@ options:
       - With O(state=absent), whether automated backups are deleted with the instance.
     type: bool
     default: true
+  creation_source:
+    description:
+      - Where a missing instance comes from. V(instance) restores O(source_db_instance_identifier) to
+        O(restore_time) or to its latest restorable time; V(snapshot) restores O(db_snapshot_identifier).
+      - Ignored when the instance exists.
+    type: str
+    choices: [instance, snapshot]
+  source_db_instance_identifier:
+    description:
+      - With O(creation_source=instance), the instance whose automated backups are restored.
+    type: str
+  restore_time:
+    description:
+      - With O(creation_source=instance), the time to restore to, ISO 8601 (C(2025-01-31T12:00:00Z)). It must be
+        inside the source's restore window (its earliest and latest restorable times).
+      - Exactly one of O(restore_time) and O(use_latest_restorable_time).
+    type: str
+  use_latest_restorable_time:
+    description:
+      - With O(creation_source=instance), restore to the latest restorable time.
+    type: bool
+    default: false
+  db_snapshot_identifier:
+    description:
+      - With O(creation_source=snapshot), the identifier or ARN of the DB snapshot to restore.
+      - AWS gives a snapshot restore the default security group and parameter group unless
+        O(vpc_security_group_ids) and O(db_parameter_group_name) are set.
+    type: str
+  rotate_master_user_password:
+    description:
+      - Rotate the managed master password of the existing instance now (C(RotateMasterUserPassword) with
+        C(ApplyImmediately)). The new password only goes to the secret; the module never reads it.
+    type: bool
+    default: false
   wait:
     description:
       - Wait until the instance is C(available) (or, with O(state=absent), gone).
@@ -272,6 +315,25 @@ EXAMPLES = r"""
     wait_only: true
     wait_delay: 10
 
+- name: Restore it to a point in time as a new instance with the same network and secret settings
+  ecap.platform.rds_db_instance:
+    db_instance_identifier: ecap-dev-postgres-restored-0131
+    creation_source: instance
+    source_db_instance_identifier: ecap-dev-postgres
+    restore_time: "2025-01-31T12:00:00Z"
+    instance_class: db.t3.micro
+    db_subnet_group_name: ecap-dev-db
+    vpc_security_group_ids: ["{{ security_groups_outputs.group_ids.rds }}"]
+    db_parameter_group_name: ecap-dev-postgres16
+    master_user_secret_kms_key_id: "{{ kms_outputs.key_arns.secrets }}"
+    multi_az: false
+    iam_database_authentication: true
+
+- name: Rotate the managed master password now
+  ecap.platform.rds_db_instance:
+    db_instance_identifier: ecap-dev-postgres
+    rotate_master_user_password: true
+
 - name: Delete it, keeping a final snapshot
   ecap.platform.rds_db_instance:
     db_instance_identifier: ecap-dev-postgres
@@ -317,6 +379,18 @@ pending_modified_values:
   returned: always
   type: dict
   sample: {"db_instance_class": "db.t3.small"}
+restored_from:
+  description: What a restore made the instance from (C(instance) with the source and time, or C(snapshot)).
+  returned: when the module restored the instance
+  type: dict
+  sample:
+    creation_source: instance
+    source_db_instance_identifier: ecap-dev-postgres
+    restore_time: latest
+rotated:
+  description: Whether the master password rotation was requested (in check mode, whether it would be).
+  returned: when O(rotate_master_user_password=true)
+  type: bool
 """
 
 try:
@@ -338,18 +412,22 @@ from ansible_collections.ecap.platform.plugins.module_utils.rds import (
     MONITORING_INTERVALS,
     build_create_request,
     build_modify_request,
+    build_restore_request,
     current_settings,
     describe_instance,
     instance_tags,
     is_available,
     is_gone,
+    parse_time,
     plan_changes,
     plan_tags,
+    restore_window,
     settings_view,
     summary,
     to_ansible,
     update_tags,
     validate_params,
+    validate_restore_params,
     wait_until,
     wanted_settings,
 )
@@ -385,6 +463,8 @@ def ensure_present(connection, module: AnsibleAWSModule) -> None:
     if instance is None or instance.get("DBInstanceStatus") == "deleting":
         if instance is not None:
             module.fail_json(msg=f"DB instance {identifier} is being deleted; run again once it is gone.")
+        if params["creation_source"]:
+            restore(connection, module, wanted, managed, tags)
         missing = [name for name in ("instance_class", "allocated_storage", "master_username") if not params[name]]
         if missing:
             module.fail_json(msg=f"Creating DB instance {identifier} needs {', '.join(missing)}.")
@@ -409,7 +489,20 @@ def ensure_present(connection, module: AnsibleAWSModule) -> None:
         module.fail_json(msg=" ".join(plan.errors), db_instance=to_ansible(instance))
     current_tags = instance_tags(connection, instance)
     to_set, to_unset = plan_tags(current_tags, tags, purge_tags)
+    rotate = bool(params["rotate_master_user_password"])
+    if rotate and not instance.get("MasterUserSecret"):
+        module.fail_json(
+            msg=f"DB instance {identifier} has no master password managed in Secrets Manager to rotate.",
+            db_instance=to_ansible(instance),
+        )
+    extra = {"rotated": True} if rotate else {}
     changed = plan.changed or bool(to_set or to_unset)
+
+    if not changed and rotate:
+        if module.check_mode:
+            exit_with(module, True, instance, **extra)
+        instance = rotate_password(connection, module, instance)
+        exit_with(module, True, instance, **extra)
 
     if not changed:
         if params["wait"] and not is_available(instance):
@@ -438,11 +531,75 @@ def ensure_present(connection, module: AnsibleAWSModule) -> None:
         connection.modify_db_instance(aws_retry=True, **request)
     if to_set or to_unset:
         update_tags(connection, instance["DBInstanceArn"], to_set, to_unset)
+    if rotate:
+        instance = rotate_password(connection, module, describe_instance(connection, identifier) or instance)
     if params["wait"]:
         instance = wait(module, connection, is_available, "to be available")
     else:
         instance = describe_instance(connection, identifier) or instance
-    exit_with(module, True, instance, diff=diff)
+    exit_with(module, True, instance, diff=diff, **extra)
+
+
+def rotate_password(connection, module: AnsibleAWSModule, instance):
+    """ModifyDBInstance RotateMasterUserPassword (the instance must accept a modification)."""
+    identifier = module.params["db_instance_identifier"]
+    if instance.get("DBInstanceStatus") not in MODIFIABLE_STATES:
+        if not module.params["wait"]:
+            module.fail_json(
+                msg=f"DB instance {identifier} is {instance.get('DBInstanceStatus')}; its password can be rotated"
+                " once available (run again later, or with wait=true).",
+                db_instance=to_ansible(instance),
+            )
+        wait(module, connection, is_available, "to be available before its password is rotated")
+    connection.modify_db_instance(
+        aws_retry=True, DBInstanceIdentifier=identifier, RotateMasterUserPassword=True, ApplyImmediately=True
+    )
+    return describe_instance(connection, identifier) or instance
+
+
+def restore(connection, module: AnsibleAWSModule, wanted, managed, tags) -> None:
+    """Make the missing instance by a restore (point in time or snapshot); the window is checked first."""
+    params = module.params
+    identifier = params["db_instance_identifier"]
+    restored_from = {"creation_source": params["creation_source"]}
+    if params["creation_source"] == "instance":
+        source_id = params["source_db_instance_identifier"]
+        source = describe_instance(connection, source_id)
+        if source is None:
+            module.fail_json(msg=f"Source DB instance {source_id} (source_db_instance_identifier) does not exist.")
+        earliest, latest = restore_window(connection, source)
+        if not source.get("BackupRetentionPeriod") or latest is None:
+            module.fail_json(
+                msg=f"DB instance {source_id} keeps no automated backups: it has no point in time to restore."
+            )
+        if params["restore_time"]:
+            when = parse_time(params["restore_time"])
+            if (earliest is not None and when < earliest) or when > latest:
+                module.fail_json(
+                    msg=f"restore_time {when.isoformat()} is outside the restore window of {source_id}:"
+                    f" {earliest.isoformat() if earliest else '?'} to {latest.isoformat()}.",
+                    restore_window={
+                        "earliest": earliest.isoformat() if earliest else None,
+                        "latest": latest.isoformat(),
+                    },
+                )
+        restored_from.update(
+            source_db_instance_identifier=source_id,
+            restore_time=parse_time(params["restore_time"]).isoformat() if params["restore_time"] else "latest",
+        )
+    else:
+        restored_from["db_snapshot_identifier"] = params["db_snapshot_identifier"]
+    method, request = build_restore_request(params, tags)
+    diff = make_diff({}, settings_view(wanted, managed))
+    if module.check_mode:
+        predicted = {"DBInstanceIdentifier": identifier, "DBInstanceStatus": "creating"}
+        module.exit_json(
+            changed=True, db_instance=to_ansible(predicted), **summary(None), restored_from=restored_from, diff=diff
+        )
+    instance = getattr(connection, method)(aws_retry=True, **request)["DBInstance"]
+    if params["wait"]:
+        instance = wait(module, connection, is_available, "to be available")
+    exit_with(module, True, instance, restored_from=restored_from, diff=diff)
 
 
 def ensure_absent(connection, module: AnsibleAWSModule) -> None:
@@ -536,6 +693,12 @@ def main() -> None:
         final_snapshot_identifier=dict(type="str"),
         skip_final_snapshot=dict(type="bool", default=False),
         delete_automated_backups=dict(type="bool", default=True),
+        creation_source=dict(type="str", choices=["instance", "snapshot"]),
+        source_db_instance_identifier=dict(type="str"),
+        restore_time=dict(type="str"),
+        use_latest_restorable_time=dict(type="bool", default=False),
+        db_snapshot_identifier=dict(type="str"),
+        rotate_master_user_password=dict(type="bool", default=False),
         wait=dict(type="bool", default=False),
         wait_only=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=2400),
@@ -546,7 +709,7 @@ def main() -> None:
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
-    errors = validate_params(params) if not params["wait_only"] else []
+    errors = validate_params(params) + validate_restore_params(params) if not params["wait_only"] else []
     if errors:
         module.fail_json(msg=" ".join(errors))
 

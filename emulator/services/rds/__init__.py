@@ -1,5 +1,5 @@
 """RDS fixes and extensions (see emulator/README.md)."""
 
-from emulator.services.rds import models, responses
+from emulator.services.rds import backups, models, responses
 
-__all__ = ["models", "responses"]
+__all__ = ["backups", "models", "responses"]
