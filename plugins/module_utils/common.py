@@ -45,6 +45,41 @@ THROTTLE_ERROR_CODES: tuple[str, ...] = (
 RESERVED_TAG_PREFIX = "aws:"
 
 
+# --------------------------------------------------------------------------- botocore data
+
+
+def share_botocore_loader() -> bool:
+    """Make every botocore session of this interpreter share one data loader (per ``AWS_DATA_PATH``).
+
+    A module builds a new boto3 session per run, and each session's loader parses the service models
+    (JSON, the EC2 one is megabytes) again: that is most of an AWS task's time on a no-op run. Under the
+    Mitogen strategy modules run in one persistent interpreter, so after the first ecap.platform module has
+    called this, every later module of the run -- amazon.aws and community.aws ones too -- reuses the parsed
+    models. The loader holds no session state (only search paths and what it read), as when one session
+    makes many clients. Returns whether it was installed now (``False``: already, or botocore missing).
+    """
+    try:
+        from botocore import loaders, session
+    except ImportError:
+        return False
+    if getattr(session.create_loader, "ecap_shared", False):
+        return False
+    original = loaders.create_loader
+    shared: dict[str | None, Any] = {}
+
+    def create_loader(search_path_string: str | None = None) -> Any:
+        if search_path_string not in shared:
+            shared[search_path_string] = original(search_path_string)
+        return shared[search_path_string]
+
+    create_loader.ecap_shared = True  # type: ignore[attr-defined]
+    session.create_loader = create_loader
+    return True
+
+
+share_botocore_loader()
+
+
 # --------------------------------------------------------------------------- clients
 
 

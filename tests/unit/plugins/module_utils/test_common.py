@@ -285,3 +285,19 @@ def test_paginate_stops_on_a_repeated_token(no_backoff_sleep):
     with stubber:
         assert paginate(wrap_client(ec2).describe_flow_logs, "FlowLogs") == [{"FlowLogId": "fl-1"}]
     stubber.assert_no_pending_responses()
+
+
+def test_share_botocore_loader_makes_sessions_reuse_the_parsed_models():
+    import boto3
+    import botocore.session
+    from ansible_collections.ecap.platform.plugins.module_utils import common
+
+    assert common.share_botocore_loader() is False, "importing module_utils.common installs it already"
+    first, second = botocore.session.Session(), botocore.session.Session()
+    assert first.get_component("data_loader") is second.get_component("data_loader")
+    model = first.get_component("data_loader").load_service_model("sts", "service-2")
+    assert second.get_component("data_loader").load_service_model("sts", "service-2") is model
+    # The clients of two sessions still work on their own (region, credentials, endpoint are per session).
+    a = boto3.session.Session(region_name="us-west-2", aws_access_key_id="a", aws_secret_access_key="a")
+    b = boto3.session.Session(region_name="eu-west-1", aws_access_key_id="b", aws_secret_access_key="b")
+    assert a.client("sts").meta.region_name == "us-west-2" and b.client("sts").meta.region_name == "eu-west-1"
