@@ -173,10 +173,17 @@ def test_eks_tier(runner, foundation, emulator, aws, tmp_path):
     cni_addon = eks.describe_addon(clusterName=CLUSTER, addonName="vpc-cni")["addon"]
     assert cni_addon["serviceAccountRoleArn"] == found[f"{CLUSTER}-vpc-cni"]["Arn"]
 
-    # the kubeconfig parses with the Kubernetes client and points at the cluster
+    # the kubeconfig parses with the Kubernetes client: the cluster's endpoint and CA, the aws eks get-token exec entry
+    from kubernetes.config.kube_config import KubeConfigLoader
+
     kubeconfig = yaml.safe_load((runner.build_dir / "kubeconfig").read_text())
-    [entry] = [c for c in kubeconfig["clusters"] if c["cluster"]["server"] == cluster["endpoint"]]
+    loader = KubeConfigLoader(config_dict=kubeconfig)
+    assert loader.current_context["context"]["cluster"] == cluster["arn"]
+    [entry] = [c for c in kubeconfig["clusters"] if c["name"] == cluster["arn"]]
+    assert entry["cluster"]["server"] == cluster["endpoint"].rstrip("/")
     assert entry["cluster"]["certificate-authority-data"] == cluster["certificateAuthority"]["data"]
+    [user] = [u for u in kubeconfig["users"] if u["name"] == cluster["arn"]]
+    assert user["user"]["exec"]["args"][-4:-2] == ["--cluster-name", CLUSTER]
 
     # ------------------------------------------------------------------ re-run: no change
     again = run(runner, foundation)
@@ -200,12 +207,19 @@ def test_eks_tier(runner, foundation, emulator, aws, tmp_path):
         {"name": "workload", "capacity_type": "SPOT", "instance_types": ["t3.small", "t3.medium", "t3a.medium"],
          "min_size": 1, "desired_size": 2, "max_size": 6, "labels": {"ecap.io/node-role": "workload"}, "taints": []},
     ]  # fmt: skip
-    update = {"eks_cluster_log_types": ["api", "audit"], "eks_addons": addons, "eks_node_groups": node_groups}
+    update = {
+        "eks_cluster_log_types": ["api", "audit"],
+        "eks_addons": addons,
+        "eks_node_groups": node_groups,
+        "eks_endpoint_public_access": False,  # prod's private-only endpoint
+    }
     updated = run(runner, foundation, **update)
     assert updated.rc == 0, updated.failure_text()
     cluster = eks.describe_cluster(name=CLUSTER)["cluster"]
     enabled = [t for entry in cluster["logging"]["clusterLogging"] if entry["enabled"] for t in entry["types"]]
     assert sorted(enabled) == ["api", "audit"]
+    vpc = cluster["resourcesVpcConfig"]
+    assert (vpc["endpointPublicAccess"], vpc["endpointPrivateAccess"]) == (False, True)
     workload = eks.describe_nodegroup(clusterName=CLUSTER, nodegroupName=f"{CLUSTER}-workload")["nodegroup"]
     assert workload["scalingConfig"]["maxSize"] == 6
     assert eks.describe_addon(clusterName=CLUSTER, addonName="coredns")["addon"]["addonVersion"] == other
