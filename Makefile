@@ -10,7 +10,7 @@ STRATEGY := .ansible-plugins/strategy
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help setup demo plan estimate test test-targets test-unit test-integration test-molecule test-reliability lint teardown emulator-start emulator-stop build ee clean
+.PHONY: help setup demo plan estimate test test-targets test-unit test-integration test-molecule test-reliability bench lint teardown emulator-start emulator-stop build ee clean
 
 help:
 	@echo "make demo      set up, start the local emulator, run the site on inventories/local, print the outputs"
@@ -70,7 +70,7 @@ emulator-stop:
 # file (and its private emulator) on one worker, so the long site sequence runs beside the rest.
 test: setup
 	$(MAKE) lint
-	$(BIN)/pytest -q -n 3 --dist loadfile tests --ignore=tests/integration/test_targets.py --ignore=tests/reliability
+	$(BIN)/pytest -q -n 3 --dist loadfile --durations=12 tests --ignore=tests/integration/test_targets.py --ignore=tests/reliability
 
 # The amazon.aws-style integration target of each module (tests/integration/targets/); the
 # modules are also tested in process (tests/unit/plugins/modules) and through their roles.
@@ -80,6 +80,10 @@ test-targets: setup
 # Interrupted runs (the site SIGKILLed at seeded points, then resumed and torn down): a dozen site runs.
 test-reliability: setup
 	$(BIN)/pytest -q -s tests/reliability
+
+# Deploy / no-op / teardown figures from one run (scaled profile), table + build/bench/results.json.
+bench: setup
+	$(BIN)/python benchmarks/bench.py
 
 test-unit: setup
 	$(BIN)/pytest -q tests/unit
@@ -94,8 +98,8 @@ test-molecule: setup
 	  (cd roles/$$role && ECAP_REPO_ROOT=$(CURDIR) ECAP_MOLECULE_PORT=$$port $(CURDIR)/$(BIN)/molecule test) || exit 1; done
 
 lint: setup
-	$(BIN)/ruff check plugins emulator tests
-	$(BIN)/ruff format --check plugins emulator tests
+	$(BIN)/ruff check plugins emulator tests benchmarks
+	$(BIN)/ruff format --check plugins emulator tests benchmarks
 	$(BIN)/yamllint -s .
 	$(BIN)/ansible-lint --profile production
 

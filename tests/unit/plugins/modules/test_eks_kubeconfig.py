@@ -223,6 +223,9 @@ def test_profile_goes_into_the_exec_env(run, cluster, tmp_path, monkeypatch):
     credentials.write_text("[ecap-dev]\naws_access_key_id = testing\naws_secret_access_key = testing\n")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    # A profile only: credentials another test left in the environment would conflict with it.
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
     path = tmp_path / "kubeconfig"
     result = run(
         {"cluster_name": NAME, "path": str(path), "profile": "ecap-dev", "access_key": None, "secret_key": None}

@@ -1,0 +1,193 @@
+"""The deploy benchmark (`make bench`): the full local site from empty under the emulator's `scaled` profile
+(real AWS durations / 30), a no-op re-run under `instant`, then the teardown under `scaled`; figures from one run.
+
+Printed as a table and written to build/bench/results.json:
+- deploy.wall_s, deploy.critical_path_s (the longest chain of slow creates of this inventory, from the profile's
+  durations: NAT, then the slowest of MSK / Redis / RDS / EKS cluster + node group + add-on / ALB),
+  deploy.ratio_to_critical_path, deploy.serial_sum_s (every slow create one after the other) and its ratio;
+- noop.wall_s, noop.changed, noop.api_calls, noop.api_calls_per_resource_median / _max (calls of a service on the
+  no-op run divided by that service's tagged resources: the emulator counts calls per service and operation,
+  not per resource), noop.mutating;
+- teardown.wall_s, teardown.critical_path_s, teardown.ratio_to_critical_path;
+- controller_peak_rss_mb (the largest process of the ansible-playbook runs: controller or its workers).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from emulator.control import request, running  # noqa: E402
+
+PLAYBOOK = str(Path(sys.executable).with_name("ansible-playbook"))
+OUT = ROOT / "build" / "bench"
+
+
+def play(emu: Any, playbook: str, build: Path, **extra: Any) -> dict[str, Any]:
+    env = {
+        **os.environ,
+        "AWS_ENDPOINT_URL": emu.endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-west-2",
+        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+        "ANSIBLE_STDOUT_CALLBACK": "ansible.posix.json",
+        "ANSIBLE_DEPRECATION_WARNINGS": "false",
+    }
+    cmd = [PLAYBOOK, playbook, "-i", "inventories/local", "-e", json.dumps({"ecap_build_dir": str(build), **extra})]
+    start = time.monotonic()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    wall = time.monotonic() - start
+    try:
+        stats = json.loads(proc.stdout[proc.stdout.index("{") :])["stats"]["localhost"]
+    except (ValueError, KeyError):
+        stats = {}
+    if proc.returncode != 0:
+        sys.exit(f"{playbook} failed (rc={proc.returncode}):\n{proc.stderr[-3000:]}{proc.stdout[-3000:]}")
+    return {"wall_s": round(wall, 1), "changed": stats.get("changed", 0), "ok": stats.get("ok", 0)}
+
+
+def durations(emu: Any) -> dict[str, dict[str, float]]:
+    """Seconds per kind and phase of the emulator's active profile (GET /_emulator/config)."""
+    return request(emu.port, "/_emulator/config")["durations"]
+
+
+def critical_paths(d: dict[str, dict[str, float]], created: Counter) -> dict[str, float]:
+    """Critical path and serial sum of the slow creates and deletes of what the inventory made."""
+
+    def c(kind: str) -> float:
+        return d.get(kind, {}).get("create", 0.0)
+
+    def x(kind: str) -> float:
+        return d.get(kind, {}).get("delete", 0.0)
+
+    rds = "rds_instance_multi_az" if created.get("rds_multi_az") else "rds_instance"
+    nat = c("nat_gateway") if created["ec2:nat_gateway"] else 0.0
+    eks = c("eks_cluster") + c("eks_nodegroup") + c("eks_addon")
+    branches = {
+        "msk": c("kafka_cluster") if created["kafka:cluster"] else 0.0,
+        "redis": c("elasticache_replication_group") if created["elasticache:replicationgroup"] else 0.0,
+        "rds": c(rds) if created["rds:db"] else 0.0,
+        "eks": eks if created["eks:cluster"] else 0.0,
+        "alb": c("elbv2_load_balancer") if created["elasticloadbalancing:loadbalancer"] else 0.0,
+    }
+    serial = (
+        created["ec2:nat_gateway"] * c("nat_gateway")
+        + branches["msk"]
+        + branches["redis"]
+        + branches["rds"]
+        + created["eks:cluster"] * c("eks_cluster")
+        + created["eks:nodegroup"] * c("eks_nodegroup")
+        + created["eks:addon"] * c("eks_addon")
+        + branches["alb"]
+    )
+    teardown_branches = {
+        "eks": x("eks_nodegroup") + x("eks_cluster"),
+        "msk": x("kafka_cluster"),
+        "redis": x("elasticache_replication_group"),
+        "rds": x(rds),
+        "alb": x("elbv2_load_balancer"),
+    }
+    return {
+        "deploy_critical_path_s": round(nat + max(branches.values()), 1),
+        "deploy_critical_branch": max(branches, key=branches.get),
+        "deploy_serial_sum_s": round(serial, 1),
+        "teardown_critical_path_s": round(max(teardown_branches.values()) + x("nat_gateway"), 1),
+    }
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    build = OUT / "local"
+    results: dict[str, Any] = {}
+    with running(profile="scaled", quiet=True) as emu:
+        deploy = play(emu, "site.yml", build)
+        created = Counter(f"{r['service']}:{r['type']}" for r in emu.resources("Project=ecap"))
+        paths = critical_paths(durations(emu), created)
+
+        emu.set_config(profile="instant")
+        emu.reset_counters()
+        noop = play(emu, "site.yml", build)
+        counters = emu.counters()
+        # Resources by the service that serves them (the counters' signing names match the ARN services).
+        per_service = Counter(r["service"] for r in emu.resources("Project=ecap"))
+        ratios = {
+            s: sum(ops.values()) / per_service[s] for s, ops in counters["services"].items() if per_service.get(s)
+        }
+
+        emu.set_config(profile="scaled")
+        teardown = play(emu, "playbooks/teardown.yml", build, teardown_delete_data=True)
+        left = emu.resources("Project=ecap")
+
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    results = {
+        "deploy": {
+            "wall_s": deploy["wall_s"],
+            "critical_path_s": paths["deploy_critical_path_s"],
+            "critical_branch": paths["deploy_critical_branch"],
+            "ratio_to_critical_path": round(deploy["wall_s"] / paths["deploy_critical_path_s"], 2),
+            "serial_sum_s": paths["deploy_serial_sum_s"],
+            "ratio_to_serial_sum": round(deploy["wall_s"] / paths["deploy_serial_sum_s"], 2),
+            "target_s": round(1.10 * paths["deploy_critical_path_s"] + 60, 1),
+            "changed": deploy["changed"],
+        },
+        "noop": {
+            "wall_s": noop["wall_s"],
+            "changed": noop["changed"],
+            "api_calls": counters["total"],
+            "mutating": counters["mutating"],
+            "api_calls_per_resource_median": round(statistics.median(ratios.values()), 1),
+            "api_calls_per_resource_max": round(max(ratios.values()), 1),
+            "api_calls_per_resource_by_service": {s: round(v, 1) for s, v in sorted(ratios.items())},
+            "resources": sum(per_service.values()),
+        },
+        "teardown": {
+            "wall_s": teardown["wall_s"],
+            "critical_path_s": paths["teardown_critical_path_s"],
+            "ratio_to_critical_path": round(teardown["wall_s"] / paths["teardown_critical_path_s"], 2),
+            "target_s": round(1.10 * paths["teardown_critical_path_s"] + 60, 1),
+            "left": len(left),
+        },
+        "controller_peak_rss_mb": round(peak, 1),
+    }
+    (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    d, n, t = results["deploy"], results["noop"], results["teardown"]
+    rows = [
+        ("deploy wall (scaled)", f"{d['wall_s']} s", f"target <= {d['target_s']} s"),
+        (
+            "  critical path",
+            f"{d['critical_path_s']} s ({d['critical_branch']})",
+            f"ratio {d['ratio_to_critical_path']}",
+        ),
+        ("  serial sum of slow creates", f"{d['serial_sum_s']} s", f"ratio {d['ratio_to_serial_sum']}"),
+        ("no-op re-run wall (instant)", f"{n['wall_s']} s", f"changed={n['changed']}, target <= 20 s"),
+        ("  API calls (mutating)", f"{n['api_calls']} ({n['mutating']})", f"{n['resources']} tagged resources"),
+        (
+            "  calls per resource median / max",
+            f"{n['api_calls_per_resource_median']} / {n['api_calls_per_resource_max']}",
+            "target <= 3 / <= 8",
+        ),
+        ("teardown wall (scaled)", f"{t['wall_s']} s", f"target <= {t['target_s']} s, left {t['left']}"),
+        ("  critical path", f"{t['critical_path_s']} s", f"ratio {t['ratio_to_critical_path']}"),
+        ("controller peak RSS", f"{results['controller_peak_rss_mb']} MB", ""),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print("\n".join(f"{a.ljust(width)}  {b:<22} {c}" for a, b, c in rows))
+    print(f"per service (calls/resource): {n['api_calls_per_resource_by_service']}")
+    print(f"written to {OUT / 'results.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
