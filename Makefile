@@ -10,7 +10,7 @@ STRATEGY := .ansible-plugins/strategy
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help setup demo plan estimate test test-targets test-unit test-integration test-molecule test-reliability bench lint teardown emulator-start emulator-stop build ee clean
+.PHONY: help setup demo plan estimate test test-targets test-unit test-integration test-molecule test-reliability test-ops bench lint teardown emulator-start emulator-stop build ee clean
 
 help:
 	@echo "make demo      set up, start the local emulator, run the site on inventories/local, print the outputs"
@@ -70,12 +70,16 @@ emulator-stop:
 # file (and its private emulator) on one worker, so the long site sequence runs beside the rest.
 test: setup
 	$(MAKE) lint
-	$(BIN)/pytest -q -n 3 --dist loadfile --durations=12 tests --ignore=tests/integration/test_targets.py --ignore=tests/reliability
+	$(BIN)/pytest -q -n 3 --dist loadfile --durations=12 tests --ignore=tests/integration/test_targets.py --ignore=tests/integration/test_ops_data.py --ignore=tests/reliability
 
 # The amazon.aws-style integration target of each module (tests/integration/targets/); the
 # modules are also tested in process (tests/unit/plugins/modules) and through their roles.
 test-targets: setup
 	$(BIN)/pytest -q -n 2 tests/integration/test_targets.py
+
+# The day-2 playbooks against one shared deploy of the data tiers (about 7 minutes of playbook runs).
+test-ops: setup
+	$(BIN)/pytest -q tests/integration/test_ops_data.py
 
 # Interrupted runs (the site SIGKILLed at seeded points, then resumed and torn down): a dozen site runs.
 test-reliability: setup
