@@ -541,19 +541,28 @@ def register_update(
     return update
 
 
-def running_update(cluster: Cluster) -> ClusterUpdate | None:
-    """The cluster's own update in progress (node group and add-on updates do not count)."""
+def running_update(cluster: Cluster, nodegroup: str | None = None, addon: str | None = None) -> ClusterUpdate | None:
+    """The update in progress of the cluster itself, or of one of its node groups or add-ons."""
     for update in cluster.__dict__.get("_emulator_updates", {}).values():
-        if update.nodegroup is None and update.addon is None and update.lifecycle.phase == "creating":
+        if update.nodegroup == nodegroup and update.addon == addon and update.lifecycle.phase == "creating":
             return update
     return None
 
 
-def _by_token(cluster: Cluster, token: str | None) -> ClusterUpdate | None:
+def update_by_token(
+    cluster: Cluster,
+    token: str | None,
+    nodegroup: str | None = None,
+    addon: str | None = None,
+    in_progress: bool = False,
+) -> ClusterUpdate | None:
+    """The update a retried call (same ``clientRequestToken``) started; ``in_progress``: answer it InProgress again."""
     if not token:
         return None
     for update in updates(cluster).values():
-        if update.token == token and update.nodegroup is None and update.addon is None:
+        if update.token == token and update.nodegroup == nodegroup and update.addon == addon:
+            if in_progress:
+                update.__dict__["_emulator_fresh"] = True
             return update
     return None
 
@@ -654,7 +663,7 @@ def update_cluster_config(
 ) -> ClusterUpdate:
     """UpdateClusterConfig: one kind of change per call, an update that is InProgress, then Successful."""
     cluster = find_cluster(self, name)
-    retried = _by_token(cluster, client_request_token)
+    retried = update_by_token(cluster, client_request_token)
     if retried is not None:
         return retried
     endpoint_keys = {"endpointPublicAccess", "endpointPrivateAccess", "publicAccessCidrs"}
@@ -692,7 +701,7 @@ def update_cluster_version(
 ) -> ClusterUpdate:
     """UpdateClusterVersion: one minor version up at a time, as AWS allows."""
     cluster = find_cluster(self, name)
-    retried = _by_token(cluster, client_request_token)
+    retried = update_by_token(cluster, client_request_token)
     if retried is not None:
         return retried
     if version not in PLATFORM_VERSIONS:
@@ -714,7 +723,7 @@ def associate_encryption_config(
 ) -> ClusterUpdate:
     """AssociateEncryptionConfig: secrets encryption added to a cluster that has none (never changed)."""
     cluster = find_cluster(self, name)
-    retried = _by_token(cluster, client_request_token)
+    retried = update_by_token(cluster, client_request_token)
     if retried is not None:
         return retried
     if cluster.encryption_config:

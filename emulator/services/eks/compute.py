@@ -56,6 +56,7 @@ from moto.eks.utils import validate_role_arn
 
 from emulator.extensions import add_url_paths, extension, override
 from emulator.lifecycle import Lifecycle
+from emulator.services.eks.cluster import ClusterUpdate, register_update, running_update, update_by_token, updates
 
 # =================================================================================================
 # Shared: errors, clusters, the update registry
@@ -102,86 +103,6 @@ def minor(version: str | None) -> tuple[int, int]:
         return int(major), int(rest.split(".")[0] or 0)
     except ValueError:
         return 0, 0
-
-
-def registry(cluster: Cluster) -> dict[str, Any]:
-    """The cluster's updates (shared with the cluster extension's own updates)."""
-    return cluster.__dict__.setdefault("_emulator_updates", {})
-
-
-@dataclass
-class ComputeUpdate:
-    """An update of a node group or an add-on, as DescribeUpdate shows it."""
-
-    id: str
-    type: str
-    params: list[dict[str, str]]
-    lifecycle: Lifecycle
-    created_at: datetime = field(default_factory=utcnow)
-    token: str | None = None
-    nodegroup: str | None = None
-    addon: str | None = None
-    errors: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def status(self) -> str:
-        return self.lifecycle.state or "Successful"
-
-    @property
-    def running(self) -> bool:
-        return self.lifecycle.phase == "creating"
-
-    def to_dict(self) -> dict[str, Any]:
-        # The call that starts an update answers InProgress, as AWS's does, whatever the profile.
-        fresh = self.__dict__.pop("_emulator_fresh", False)
-        return {
-            "id": self.id,
-            "status": "InProgress" if fresh else self.status,
-            "type": self.type,
-            "params": self.params,
-            "createdAt": self.created_at,
-            "errors": self.errors,
-        }
-
-
-def start_update(
-    cluster: Cluster,
-    kind: str,
-    update_type: str,
-    params: list[dict[str, str]],
-    token: str | None,
-    nodegroup: str | None = None,
-    addon: str | None = None,
-) -> ComputeUpdate:
-    update = ComputeUpdate(
-        id=str(uuid.uuid4()),
-        type=update_type,
-        params=params,
-        lifecycle=Lifecycle.begin(kind, creating="InProgress", ready="Successful", deleting="", deleted=None),
-        token=token,
-        nodegroup=nodegroup,
-        addon=addon,
-    )
-    update.__dict__["_emulator_fresh"] = True
-    registry(cluster)[update.id] = update
-    return update
-
-
-def running_update(cluster: Cluster, nodegroup: str | None = None, addon: str | None = None) -> Any:
-    for update in cluster.__dict__.get("_emulator_updates", {}).values():
-        if update.nodegroup == nodegroup and update.addon == addon and update.lifecycle.phase == "creating":
-            return update
-    return None
-
-
-def update_by_token(cluster: Cluster, token: str | None, nodegroup: str | None = None, addon: str | None = None):
-    if not token:
-        return None
-    for update in registry(cluster).values():
-        if update.token == token and update.nodegroup == nodegroup and update.addon == addon:
-            update.__dict__["_emulator_fresh"] = True
-            return update
-    return None
 
 
 def _param(kind: str, value: Any) -> dict[str, str]:
@@ -526,10 +447,10 @@ def update_nodegroup_config(
     update_config: dict[str, Any] | None = None,
     node_repair_config: dict[str, Any] | None = None,
     client_request_token: str | None = None,
-) -> ComputeUpdate:
+) -> ClusterUpdate:
     """UpdateNodegroupConfig: validated, applied, an update ``InProgress`` (the group ``UPDATING``)."""
     cluster, nodegroup = find_nodegroup(self, cluster_name, nodegroup_name)
-    retried = update_by_token(cluster, client_request_token, nodegroup=nodegroup_name)
+    retried = update_by_token(cluster, client_request_token, nodegroup=nodegroup_name, in_progress=True)
     if retried is not None:
         return retried
     _ready_for_update(cluster, nodegroup)
@@ -592,8 +513,8 @@ def update_nodegroup_config(
     if node_repair_config:
         nodegroup.node_repair_config = node_repair_config
     nodegroup.modified_at = utcnow()
-    return start_update(
-        cluster, NODEGROUP_UPDATE_KIND, "ConfigUpdate", params, client_request_token, nodegroup=nodegroup_name
+    return register_update(
+        cluster, "ConfigUpdate", params, client_request_token, nodegroup=nodegroup_name, kind=NODEGROUP_UPDATE_KIND
     )
 
 
@@ -606,10 +527,10 @@ def update_nodegroup_version(
     launch_template: dict[str, Any] | None = None,
     force: bool = False,
     client_request_token: str | None = None,
-) -> ComputeUpdate:
+) -> ClusterUpdate:
     """UpdateNodegroupVersion: a new launch template version and/or Kubernetes/AMI release (``VersionUpdate``)."""
     cluster, nodegroup = find_nodegroup(self, cluster_name, nodegroup_name)
-    retried = update_by_token(cluster, client_request_token, nodegroup=nodegroup_name)
+    retried = update_by_token(cluster, client_request_token, nodegroup=nodegroup_name, in_progress=True)
     if retried is not None:
         return retried
     _ready_for_update(cluster, nodegroup)
@@ -684,8 +605,8 @@ def update_nodegroup_version(
         nodegroup.launch_template = new_template
         nodegroup.__dict__["_emulator_custom_ami"] = custom_ami
     nodegroup.modified_at = utcnow()
-    return start_update(
-        cluster, NODEGROUP_UPDATE_KIND, "VersionUpdate", params, client_request_token, nodegroup=nodegroup_name
+    return register_update(
+        cluster, "VersionUpdate", params, client_request_token, nodegroup=nodegroup_name, kind=NODEGROUP_UPDATE_KIND
     )
 
 
@@ -1287,10 +1208,10 @@ def update_addon(
     resolve_conflicts: str | None,
     client_request_token: str | None,
     configuration_values: str | None,
-) -> ComputeUpdate:
+) -> ClusterUpdate:
     """UpdateAddon: version, role and configuration values; an ``AddonUpdate`` (the add-on ``UPDATING``)."""
     cluster, addon = find_addon(self, cluster_name, addon_name)
-    retried = update_by_token(cluster, client_request_token, addon=addon_name)
+    retried = update_by_token(cluster, client_request_token, addon=addon_name, in_progress=True)
     if retried is not None:
         return retried
     running = running_update(cluster, addon=addon_name)
@@ -1323,7 +1244,7 @@ def update_addon(
     if configuration_values is not None:
         addon.configuration_values = values
     addon.modified_at = utcnow()
-    return start_update(cluster, "eks_addon", "AddonUpdate", params, client_request_token, addon=addon_name)
+    return register_update(cluster, "AddonUpdate", params, client_request_token, addon=addon_name, kind="eks_addon")
 
 
 def delete_addon(self: EKSBackend, cluster_name: str, addon_name: str, preserve: bool) -> Addon:
@@ -1471,7 +1392,7 @@ def addons_api() -> None:
 
 
 # =================================================================================================
-# DescribeUpdate / ListUpdates of node groups and add-ons; tags of node groups and add-ons
+# DescribeUpdate / ListUpdates of node groups and add-ons (their tags: cluster.py's tags_of_every_resource)
 # =================================================================================================
 
 _PREVIOUS: dict[str, Any] = {}
@@ -1497,7 +1418,7 @@ def handle_describe_update(self: EKSResponse) -> ActionResult:
         return previous(self)
     cluster, nodegroup, addon = _updates_for(self)
     update_id = self._get_param("updateId")
-    update = registry(cluster).get(update_id)
+    update = updates(cluster).get(update_id)
     if update is None or update.nodegroup != nodegroup or update.addon != addon:
         raise _not_found(f"No update found for ID: {update_id}", cluster.name)
     return ActionResult({"update": update.to_dict()})
@@ -1508,7 +1429,7 @@ def handle_list_updates(self: EKSResponse) -> ActionResult:
     if previous is not None and not (self._get_param("nodegroupName") or self._get_param("addonName")):
         return previous(self)
     cluster, nodegroup, addon = _updates_for(self)
-    ids = [u.id for u in registry(cluster).values() if u.nodegroup == nodegroup and u.addon == addon]
+    ids = [u.id for u in updates(cluster).values() if u.nodegroup == nodegroup and u.addon == addon]
     start = int(self._get_param("nextToken") or 0)
     size = int(self._get_param("maxResults") or 100)
     body: dict[str, Any] = {"updateIds": ids[start : start + size]}
@@ -1536,51 +1457,6 @@ def nodegroup_and_addon_updates() -> None:
             "{0}/clusters/(?P<name>[^/]+)/updates/(?P<updateId>[^/]+)$": EKSResponse.dispatch,
         },
     )
-
-
-def _compute_resource(backend: EKSBackend, arn: str) -> Any:
-    for cluster in backend.clusters.values():
-        for nodegroup in cluster.nodegroups.values():
-            if nodegroup.arn == arn:
-                return nodegroup
-        for addon in addons(cluster).values():
-            if addon.arn == arn:
-                return addon
-    return None
-
-
-def _tags_wrapper(name: str) -> Any:
-    def tag_api(self: EKSBackend, resource_arn: str, *args: Any) -> Any:
-        resource = _compute_resource(self, resource_arn)
-        if resource is None:
-            return _PREVIOUS[name](self, resource_arn, *args)
-        if resource.tags is None:
-            resource.tags = {}
-        if name == "tag_resource":
-            if any(k.lower().startswith("aws:") for k in args[0] or {}):
-                raise _invalid("Tag keys starting with aws: are reserved.")
-            resource.tags.update(args[0] or {})
-            return None
-        if name == "untag_resource":
-            keys = args[0]
-            for key in [keys] if isinstance(keys, str) else keys or []:
-                resource.tags.pop(key, None)
-            return None
-        return dict(resource.tags)
-
-    tag_api.__name__ = name
-    return tag_api
-
-
-@extension("eks", "TagResource", "UntagResource", "ListTagsForResource")
-def nodegroup_and_addon_tags() -> None:
-    """Tags on node group and add-on ARNs (moto 5.2.5: clusters only); other ARNs go to the handler before."""
-    for name in ("tag_resource", "untag_resource", "list_tags_for_resource"):
-        current = EKSBackend.__dict__.get(name)
-        if getattr(current, "__name__", None) == name and getattr(current, "__module__", "") == __name__:
-            continue
-        _PREVIOUS[name] = current
-        override(EKSBackend, _tags_wrapper(name), name)
 
 
 # =================================================================================================
