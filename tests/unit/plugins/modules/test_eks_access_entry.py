@@ -3,43 +3,16 @@ read back with boto3; check mode and refused inputs make no mutating call."""
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
-
-import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.ecap.platform.plugins.modules import eks_access_entry
-
-ROOT = Path(__file__).resolve().parents[4]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from emulator.control import running  # noqa: E402
 
 REGION = "us-west-2"
 POLICY = "arn:aws:eks::aws:cluster-access-policy/"
 
 
-@pytest.fixture(scope="module")
-def emulator():
-    with running(quiet=True) as emu:
-        yield emu
-
-
-@pytest.fixture(scope="module")
-def aws(emulator):
-    def make(service):
-        return boto3.client(
-            service,
-            endpoint_url=emulator.endpoint,
-            region_name=REGION,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-
-    return make
+@pytest.fixture
+def run(run_module):
+    return run_module
 
 
 @pytest.fixture(scope="module")
@@ -65,30 +38,6 @@ def cluster(eks, roles):
     )
     eks.create_cluster(name="ecap-test-configmap", roleArn=roles["cp"], resourcesVpcConfig={"subnetIds": ["subnet-a"]})
     return "ecap-test-access"
-
-
-@pytest.fixture
-def run(emulator, capsys, monkeypatch):
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-    def run(module, args, check_mode=False, failed=False):
-        args = {
-            "endpoint_url": emulator.endpoint,
-            "access_key": "testing",
-            "secret_key": "testing",
-            "region": REGION,
-            "_ansible_check_mode": check_mode,
-            "_ansible_diff": True,
-            **args,
-        }
-        with patch_module_args(args), pytest.raises(SystemExit):
-            module.main()
-        result = json.loads(capsys.readouterr().out)
-        assert bool(result.get("failed")) == failed, result.get("msg")
-        return result
-
-    return run
 
 
 def policies(eks, cluster, principal):

@@ -4,40 +4,24 @@ inputs write nothing."""
 
 from __future__ import annotations
 
+import functools
 import json
-import sys
-from pathlib import Path
 
-import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.ecap.platform.plugins.modules import eks_addon
-
-ROOT = Path(__file__).resolve().parents[4]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from emulator.control import running  # noqa: E402
 
 REGION = "us-west-2"
 ROLE = "arn:aws:iam::123456789012:role/ecap-dev-vpc-cni"
 
 
-@pytest.fixture(scope="module")
-def emulator():
-    with running(quiet=True) as emu:
-        yield emu
+@pytest.fixture
+def run(run_module):
+    return functools.partial(run_module, eks_addon, defaults={"wait_delay": 1})
 
 
 @pytest.fixture(scope="module")
-def eks(emulator):
-    return boto3.client(
-        "eks",
-        endpoint_url=emulator.endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+def eks(aws):
+    return aws("eks")
 
 
 @pytest.fixture(scope="module")
@@ -49,31 +33,6 @@ def cluster(eks) -> str:
         resourcesVpcConfig={"subnetIds": ["subnet-a", "subnet-b"]},
     )
     return "ecap-test-eks"
-
-
-@pytest.fixture
-def run(emulator, capsys, monkeypatch):
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-    def run(args, check_mode=False, failed=False):
-        args = {
-            "endpoint_url": emulator.endpoint,
-            "access_key": "testing",
-            "secret_key": "testing",
-            "region": REGION,
-            "_ansible_check_mode": check_mode,
-            "_ansible_diff": True,
-            "wait_delay": 1,
-            **args,
-        }
-        with patch_module_args(args), pytest.raises(SystemExit):
-            eks_addon.main()
-        result = json.loads(capsys.readouterr().out)
-        assert bool(result.get("failed")) == failed, result.get("msg")
-        return result
-
-    return run
 
 
 def addon(eks, cluster, name="vpc-cni"):

@@ -4,43 +4,16 @@ refused changes write nothing."""
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
-
-import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.ecap.platform.plugins.modules import eks_cluster, eks_cluster_info
-
-ROOT = Path(__file__).resolve().parents[4]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from emulator.control import running  # noqa: E402
 
 REGION = "us-west-2"
 ALL_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 
 
-@pytest.fixture(scope="module")
-def emulator():
-    with running(quiet=True) as emu:
-        yield emu
-
-
-@pytest.fixture(scope="module")
-def aws(emulator):
-    def make(service):
-        return boto3.client(
-            service,
-            endpoint_url=emulator.endpoint,
-            region_name=REGION,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-
-    return make
+@pytest.fixture
+def run(run_module):
+    return run_module
 
 
 @pytest.fixture(scope="module")
@@ -64,30 +37,6 @@ def network(aws):
     key = aws("kms").create_key()["KeyMetadata"]["Arn"]
     other_key = aws("kms").create_key()["KeyMetadata"]["Arn"]
     return {"vpc": vpc, "subnets": subnets, "sg": sg, "role": role, "key": key, "other_key": other_key}
-
-
-@pytest.fixture
-def run(emulator, capsys, monkeypatch):
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-    def run(module, args, check_mode=False, failed=False):
-        args = {
-            "endpoint_url": emulator.endpoint,
-            "access_key": "testing",
-            "secret_key": "testing",
-            "region": REGION,
-            "_ansible_check_mode": check_mode,
-            "_ansible_diff": True,
-            **args,
-        }
-        with patch_module_args(args), pytest.raises(SystemExit):
-            module.main()
-        result = json.loads(capsys.readouterr().out)
-        assert bool(result.get("failed")) == failed, result.get("msg")
-        return result
-
-    return run
 
 
 def names(eks):

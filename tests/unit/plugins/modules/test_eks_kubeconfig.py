@@ -5,6 +5,7 @@ cluster's x-k8s-aws-id header signed in. The exec user is run through a stand-in
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import stat
@@ -17,7 +18,6 @@ import boto3
 import botocore.auth
 import pytest
 import yaml
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.ecap.platform.plugins.module_utils import eks_token
 from ansible_collections.ecap.platform.plugins.module_utils.eks_token import decode_token, get_token, inspect_token
 from ansible_collections.ecap.platform.plugins.modules import eks_kubeconfig
@@ -25,30 +25,18 @@ from kubernetes import client as k8s_client
 from kubernetes.config import kube_config
 
 ROOT = Path(__file__).resolve().parents[4]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from emulator.control import running  # noqa: E402
-
 REGION = "us-west-2"
 NAME = "ecap-test-eks"
 
 
-@pytest.fixture(scope="module")
-def emulator():
-    with running(quiet=True) as emu:
-        yield emu
+@pytest.fixture
+def run(run_module):
+    return functools.partial(run_module, eks_kubeconfig)
 
 
 @pytest.fixture(scope="module")
-def eks(emulator):
-    return boto3.client(
-        "eks",
-        endpoint_url=emulator.endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+def eks(aws):
+    return aws("eks")
 
 
 @pytest.fixture(scope="module")
@@ -61,31 +49,6 @@ def cluster(eks) -> dict:
     described = eks.describe_cluster(name=NAME)["cluster"]
     # moto 5.2.5 ends the endpoint with a slash, AWS does not; the module writes AWS's form.
     return {**described, "endpoint": described["endpoint"].rstrip("/")}
-
-
-@pytest.fixture
-def run(emulator, capsys, monkeypatch):
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_DEFAULT_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-
-    def run(args, check_mode=False, failed=False, no_log=False):
-        args = {
-            "endpoint_url": emulator.endpoint,
-            "access_key": "testing",
-            "secret_key": "testing",
-            "region": REGION,
-            "_ansible_check_mode": check_mode,
-            "_ansible_diff": True,
-            "_ansible_no_log": no_log,
-            **args,
-        }
-        with patch_module_args(args), pytest.raises(SystemExit):
-            eks_kubeconfig.main()
-        result = json.loads(capsys.readouterr().out)
-        assert bool(result.get("failed")) == failed, result.get("msg")
-        return result
-
-    return run
 
 
 def load(path: Path) -> dict:

@@ -4,45 +4,25 @@ inputs write nothing."""
 
 from __future__ import annotations
 
+import functools
 import json
-import sys
-from pathlib import Path
 
-import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.ecap.platform.plugins.modules import eks_nodegroup
-
-ROOT = Path(__file__).resolve().parents[4]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from emulator.control import running  # noqa: E402
 
 REGION = "us-west-2"
 NODE_ROLE = "arn:aws:iam::123456789012:role/ecap-dev-eks-node"
 CLUSTER = "ecap-test-eks"
 
 
-def client(emulator, service):
-    return boto3.client(
-        service,
-        endpoint_url=emulator.endpoint,
-        region_name=REGION,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+@pytest.fixture
+def run(run_module):
+    return functools.partial(run_module, eks_nodegroup, defaults={"wait_delay": 1})
 
 
 @pytest.fixture(scope="module")
-def emulator():
-    with running(quiet=True) as emu:
-        yield emu
-
-
-@pytest.fixture(scope="module")
-def eks(emulator):
-    eks = client(emulator, "eks")
+def eks(aws):
+    eks = aws("eks")
     eks.create_cluster(
         name=CLUSTER,
         version="1.31",
@@ -53,8 +33,8 @@ def eks(emulator):
 
 
 @pytest.fixture(scope="module")
-def ec2(emulator):
-    return client(emulator, "ec2")
+def ec2(aws):
+    return aws("ec2")
 
 
 @pytest.fixture(scope="module")
@@ -66,31 +46,6 @@ def template(ec2) -> str:
     return ec2.create_launch_template(LaunchTemplateName="ecap-test-nodes", LaunchTemplateData=data)["LaunchTemplate"][
         "LaunchTemplateId"
     ]
-
-
-@pytest.fixture
-def run(emulator, capsys, monkeypatch):
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-    def run(args, check_mode=False, failed=False):
-        args = {
-            "endpoint_url": emulator.endpoint,
-            "access_key": "testing",
-            "secret_key": "testing",
-            "region": REGION,
-            "_ansible_check_mode": check_mode,
-            "_ansible_diff": True,
-            "wait_delay": 1,
-            **args,
-        }
-        with patch_module_args(args), pytest.raises(SystemExit):
-            eks_nodegroup.main()
-        result = json.loads(capsys.readouterr().out)
-        assert bool(result.get("failed")) == failed, result.get("msg")
-        return result
-
-    return run
 
 
 def group(eks, name="ecap-test-workload"):

@@ -3,28 +3,16 @@ read back with boto3; check mode and refused inputs make no mutating call."""
 
 from __future__ import annotations
 
-import json
-import sys
-from pathlib import Path
-
 import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.ecap.platform.plugins.modules import iam_oidc_provider
-
-ROOT = Path(__file__).resolve().parents[4]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from emulator.control import running  # noqa: E402
 
 REGION = "us-west-2"
 
 
-@pytest.fixture(scope="module")
-def emulator():
-    with running(quiet=True) as emu:
-        yield emu
+@pytest.fixture
+def run(run_module):
+    return run_module
 
 
 @pytest.fixture(scope="module")
@@ -39,30 +27,6 @@ def aws(emulator):
         )
 
     return make
-
-
-@pytest.fixture
-def run(emulator, capsys, monkeypatch):
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
-        monkeypatch.delenv(name, raising=False)
-
-    def run(module, args, check_mode=False, failed=False):
-        args = {
-            "endpoint_url": emulator.endpoint,
-            "access_key": "testing",
-            "secret_key": "testing",
-            "region": REGION,
-            "_ansible_check_mode": check_mode,
-            "_ansible_diff": True,
-            **args,
-        }
-        with patch_module_args(args), pytest.raises(SystemExit):
-            module.main()
-        result = json.loads(capsys.readouterr().out)
-        assert bool(result.get("failed")) == failed, result.get("msg")
-        return result
-
-    return run
 
 
 def test_oidc_provider_scenario(run, aws, emulator) -> None:

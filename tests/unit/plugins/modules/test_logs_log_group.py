@@ -15,16 +15,8 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.ecap.platform.plugins.modules import logs_log_group
 
-from emulator.control import running
-
 NAME = "/ecap/test/flow-logs"
 READ_ONLY = {"DescribeLogGroups", "ListTagsForResource"}
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    with running(quiet=True) as emu:
-        yield emu
 
 
 @pytest.fixture

@@ -5,35 +5,24 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
-import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.ecap.platform.plugins.modules import rds_db_instance
 
-ROOT = Path(__file__).resolve().parents[4]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 if getattr(sys.modules.get("emulator"), "__file__", "") is None:  # tests/unit/emulator, not the package
     del sys.modules["emulator"]
 
-from emulator.control import running  # noqa: E402
 
 REGION = "us-west-2"
 ID = "ecap-test-postgres"
 
 
-@pytest.fixture(scope="module")
-def emulator():
-    with running(quiet=True) as emu:
-        yield emu
+@pytest.fixture
+def run(run_module):
+    def run(args, check_mode=False, fail=False):
+        return run_module(rds_db_instance, args, check_mode=check_mode, failed=fail)
 
-
-@pytest.fixture(scope="module")
-def aws(emulator):
-    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
-    return lambda service: session.client(service, endpoint_url=emulator.endpoint)
+    return run
 
 
 @pytest.fixture(scope="module")
@@ -73,27 +62,6 @@ def setup(aws):
         "sg": sg,
         "role": role,
     }
-
-
-@pytest.fixture
-def run(emulator, capsys):
-    def run(args, check_mode=False, fail=False):
-        args = {
-            "endpoint_url": emulator.endpoint,
-            "access_key": "testing",
-            "secret_key": "testing",
-            "region": REGION,
-            "_ansible_check_mode": check_mode,
-            "_ansible_diff": True,
-            **args,
-        }
-        with patch_module_args(args), pytest.raises(SystemExit):
-            rds_db_instance.main()
-        result = json.loads(capsys.readouterr().out)
-        assert bool(result.get("failed")) is fail, result.get("msg")
-        return result
-
-    return run
 
 
 def present(setup, **overrides):

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import itertools
 import json
-import sys
-from pathlib import Path
 
 import boto3
 import pytest
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.ecap.platform.plugins.modules import (
     s3_account_public_access_block,
     s3_bucket_intelligent_tiering,
@@ -23,49 +20,19 @@ from ansible_collections.ecap.platform.plugins.modules import (
     s3_bucket_replication,
 )
 
-ROOT = Path(__file__).resolve().parents[4]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from emulator.control import running  # noqa: E402
-
 REGION = "us-west-2"
 ACCOUNT = "123456789012"
 _names = itertools.count(1)
 
 
-@pytest.fixture(scope="module")
-def emulator():
-    with running(quiet=True) as emu:
-        yield emu
-
-
 @pytest.fixture
-def aws(emulator, monkeypatch):
-    for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
-    return lambda service: session.client(service, endpoint_url=emulator.endpoint)
-
-
-@pytest.fixture
-def run(emulator, capsys):
+def run(run_module, emulator):
     """``run(module, args, check=False)`` → ``(result, mutating calls made)``; a failure is a result too."""
 
     def call(module, args, check=False):
-        args = {
-            "endpoint_url": emulator.endpoint,
-            "access_key": "testing",
-            "secret_key": "testing",
-            "region": REGION,
-            "_ansible_check_mode": check,
-            "_ansible_diff": True,
-            **args,
-        }
         emulator.reset_counters()
-        with patch_module_args(args), pytest.raises(SystemExit):
-            module.main()
-        return json.loads(capsys.readouterr().out), emulator.counters()["mutating"]
+        result = run_module(module, args, check_mode=check, failed=None)
+        return result, emulator.counters()["mutating"]
 
     return call
 

@@ -9,14 +9,6 @@ import pytest
 from ansible.module_utils.testing import patch_module_args
 from ansible_collections.ecap.platform.plugins.modules import tagged_resources_info
 
-from emulator.control import running
-
-
-@pytest.fixture(scope="module")
-def emulator():
-    with running(quiet=True) as emu:
-        yield emu
-
 
 def run(args, capsys):
     with patch_module_args({"region": "us-west-2", **args}), pytest.raises(SystemExit):
