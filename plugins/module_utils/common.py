@@ -269,3 +269,34 @@ def wait_for(
             state = state_fn(result) if state_fn else result
             raise WaitTimeoutError(f"Timed out after {timeout:g}s waiting for {what}; last state: {state!r}", result)
         sleep(min(delay, remaining))
+
+
+def wait_for_status(
+    module: Any,
+    describe_fn: Callable[[], dict | None],
+    transitional: Iterable[str],
+    what: str,
+    gone: bool = False,
+) -> dict | None:
+    """Poll ``describe_fn()`` (None: the resource is gone) until its ``status`` leaves ``transitional``,
+    or until it is gone when ``gone``; every ``module.params['wait_delay']`` seconds for at most
+    ``wait_timeout``. A timeout fails the module with a message naming ``what`` and the last status.
+
+    :param what: the resource, as in "the EKS add-on vpc-cni of ecap-dev-eks".
+    """
+    transitional = frozenset(transitional)
+
+    def done(resource: dict | None) -> bool:
+        return resource is None or (not gone and resource.get("status") not in transitional)
+
+    try:
+        return wait_for(
+            describe_fn,
+            done,
+            timeout=module.params["wait_timeout"],
+            delay=module.params["wait_delay"],
+            what=f"{what} to be {'deleted' if gone else 'ACTIVE'}",
+            state_fn=lambda r: (r or {}).get("status", "gone"),
+        )
+    except WaitTimeoutError as e:
+        module.fail_json(msg=str(e))

@@ -21,11 +21,10 @@ except ImportError:
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.ecap.platform.plugins.module_utils.common import (
-    WaitTimeoutError,
     apply_tag_changes,
     make_diff,
     tag_changes,
-    wait_for,
+    wait_for_status,
 )
 
 TRANSITIONAL = ("CREATING", "UPDATING", "DELETING")
@@ -184,24 +183,13 @@ def addon_versions(connection: Any, name: str, kubernetes_version: str) -> list[
 
 
 def _wait_status(module: Any, connection: Any, cluster: str, name: str, gone: bool = False) -> dict | None:
-    params = module.params
-
-    def done(addon: dict | None) -> bool:
-        if gone:
-            return addon is None
-        return addon is None or addon.get("status") not in TRANSITIONAL
-
-    try:
-        return wait_for(
-            lambda: describe_addon(connection, cluster, name),
-            done,
-            timeout=params["wait_timeout"],
-            delay=params["wait_delay"],
-            what=f"the EKS add-on {name} of {cluster} to be {'deleted' if gone else 'ACTIVE'}",
-            state_fn=lambda a: (a or {}).get("status", "gone"),
-        )
-    except WaitTimeoutError as e:
-        module.fail_json(msg=str(e))
+    return wait_for_status(
+        module,
+        lambda: describe_addon(connection, cluster, name),
+        TRANSITIONAL,
+        f"the EKS add-on {name} of {cluster}",
+        gone,
+    )
 
 
 def _fail_on_failed(module: Any, addon: dict | None) -> None:

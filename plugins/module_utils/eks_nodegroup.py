@@ -22,6 +22,7 @@ from ansible_collections.ecap.platform.plugins.module_utils.common import (
     make_diff,
     tag_changes,
     wait_for,
+    wait_for_status,
 )
 
 TRANSITIONAL = ("CREATING", "UPDATING", "DELETING")
@@ -291,24 +292,13 @@ def resolve_launch_template(ec2: Any, spec: dict[str, Any]) -> tuple[dict[str, s
 
 
 def _wait(module: Any, connection: Any, cluster: str, name: str, gone: bool = False) -> dict | None:
-    params = module.params
-
-    def done(nodegroup: dict | None) -> bool:
-        if gone:
-            return nodegroup is None
-        return nodegroup is None or nodegroup.get("status") not in TRANSITIONAL
-
-    try:
-        return wait_for(
-            lambda: describe_nodegroup(connection, cluster, name),
-            done,
-            timeout=params["wait_timeout"],
-            delay=params["wait_delay"],
-            what=f"the EKS node group {name} of {cluster} to be {'deleted' if gone else 'ACTIVE'}",
-            state_fn=lambda n: (n or {}).get("status", "gone"),
-        )
-    except WaitTimeoutError as e:
-        module.fail_json(msg=str(e))
+    return wait_for_status(
+        module,
+        lambda: describe_nodegroup(connection, cluster, name),
+        TRANSITIONAL,
+        f"the EKS node group {name} of {cluster}",
+        gone,
+    )
 
 
 def _wait_update(module: Any, connection: Any, cluster: str, name: str, update_id: str) -> dict:
