@@ -134,9 +134,13 @@ def fake_certificate(name: str) -> str:
     return base64.b64encode(pem.encode()).decode()
 
 
-def minor(version: str) -> tuple[int, int]:
-    major, _, rest = str(version).partition(".")
-    return int(major), int(rest.split(".")[0])
+def minor(version: str | None) -> tuple[int, int]:
+    """(major, minor) of a Kubernetes version such as "1.33" or "1.33.5"; (0, 0) when it is not one."""
+    major, _, rest = str(version or "0.0").partition(".")
+    try:
+        return int(major), int(rest.split(".")[0] or 0)
+    except ValueError:
+        return 0, 0
 
 
 # --- the cluster model ---------------------------------------------------------------------------

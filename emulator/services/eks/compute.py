@@ -56,7 +56,14 @@ from moto.eks.utils import validate_role_arn
 
 from emulator.extensions import add_url_paths, extension, override
 from emulator.lifecycle import Lifecycle
-from emulator.services.eks.cluster import ClusterUpdate, register_update, running_update, update_by_token, updates
+from emulator.services.eks.cluster import (
+    ClusterUpdate,
+    minor,
+    register_update,
+    running_update,
+    update_by_token,
+    updates,
+)
 
 # =================================================================================================
 # Shared: errors, clusters, the update registry
@@ -95,14 +102,6 @@ def _active_cluster(backend: EKSBackend, name: str) -> Cluster:
     if cluster.status not in ("ACTIVE", "UPDATING"):
         raise InvalidRequestException(message=f"Cluster '{name}' is not in ACTIVE status")
     return cluster
-
-
-def minor(version: str | None) -> tuple[int, int]:
-    major, _, rest = str(version or "0.0").partition(".")
-    try:
-        return int(major), int(rest.split(".")[0] or 0)
-    except ValueError:
-        return 0, 0
 
 
 def _param(kind: str, value: Any) -> dict[str, str]:
