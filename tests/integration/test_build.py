@@ -80,6 +80,8 @@ def test_execution_environment_context_is_created(tmp_path):
     (tmp_path / "ee").mkdir()
     for name in ("requirements.txt", "bindep.txt"):
         (tmp_path / "ee" / name).write_text((ROOT / "ee" / name).read_text())
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts/install_k8s_tools.py").write_text((ROOT / "scripts/install_k8s_tools.py").read_text())
     (tmp_path / "execution-environment.yml").write_text((ROOT / "execution-environment.yml").read_text())
     _run(
         str(BIN / "ansible-builder"),
@@ -97,3 +99,6 @@ def test_execution_environment_context_is_created(tmp_path):
     assert "ansible-galaxy collection install --offline /tmp/collections/ecap-platform-" in containerfile
     assert list((tmp_path / "context/_build/collections").glob("ecap-platform-*.tar.gz"))
     assert "ansible==12.3.0" in (tmp_path / "context/_build/requirements.txt").read_text()
+    assert "kubernetes==36.0.3" in (tmp_path / "context/_build/requirements.txt").read_text()
+    assert "install_k8s_tools.py /usr/local/bin" in containerfile
+    assert (tmp_path / "context/_build/scripts/install_k8s_tools.py").is_file()
