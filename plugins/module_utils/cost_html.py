@@ -6,6 +6,7 @@ no script, no CDN), the service table (month to date, forecast, share) and the p
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -50,11 +51,12 @@ def short(service: str) -> str:
 
 
 def _nice_ceiling(value: float) -> float:
+    """The smallest "round" number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 x a power of ten) at or above ``value``."""
     if value <= 0:
         return 1.0
-    magnitude = 10 ** (len(str(int(value))) - 1)
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * magnitude:
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if value <= step * magnitude + 1e-9:
             return step * magnitude
     return 10 * magnitude
 
@@ -106,7 +108,7 @@ def stacked_bars_svg(days: list[Mapping[str, Any]], width: int = 1080, height: i
                 f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" fill="{colours[key]}"{opacity}>'
                 f"<title>{_e(day['date'])} {_e(short(key))}: {_e(money(value))}</title></rect>"
             )
-        if index % label_every == 0 or index == count - 1:
+        if index % label_every == 0:
             label = str(day["date"])[5:]
             parts.append(
                 f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 18}" class="axis" text-anchor="middle">'
