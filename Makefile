@@ -75,16 +75,16 @@ emulator-stop:
 # file (and its private emulator) on one worker, so the long site sequence runs beside the rest.
 test: setup
 	$(MAKE) lint
-	$(BIN)/pytest -q -n 3 --dist loadfile --durations=12 tests --ignore=tests/integration/test_targets.py --ignore=tests/integration/test_ops_data.py --ignore=tests/reliability
+	$(BIN)/pytest -q -n 3 --dist loadfile --durations=12 tests --ignore=tests/integration/test_targets.py --ignore=tests/integration/test_ops_data.py --ignore=tests/integration/test_ops_day2.py --ignore=tests/reliability
 
 # The amazon.aws-style integration target of each module (tests/integration/targets/); the
 # modules are also tested in process (tests/unit/plugins/modules) and through their roles.
 test-targets: setup
 	$(BIN)/pytest -q -n 2 tests/integration/test_targets.py
 
-# The day-2 playbooks against one shared deploy of the data tiers (about 7 minutes of playbook runs).
+# The day-2 playbooks against one shared deploy per file (data tiers; network to EKS), two workers.
 test-ops: setup
-	$(BIN)/pytest -q tests/integration/test_ops_data.py
+	$(BIN)/pytest -q -n 2 --dist loadfile tests/integration/test_ops_data.py tests/integration/test_ops_day2.py
 
 # Interrupted runs (the site SIGKILLed at seeded points, then resumed and torn down): a dozen site runs.
 test-reliability: setup

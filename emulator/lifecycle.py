@@ -46,6 +46,8 @@ REAL_DURATIONS: dict[str, tuple[float, float]] = {
     "rds_instance_multi_az": (900, 300),
     "rds_instance_modify": (600, 0),
     "rds_instance_reboot": (60, 0),
+    "rds_instance_stop": (180, 0),
+    "rds_instance_start": (300, 0),
     "elasticache_replication_group": (900, 300),
     "elasticache_replication_group_modify": (600, 0),
     "elbv2_load_balancer": (150, 30),
