@@ -76,7 +76,15 @@ PRICES: dict[str, Any] = {
     "logs_storage_gb_month": 0.03,
     "kms_key_month": 1.00,
     "secret_month": 0.40,
+    # Share of on-demand paid under a 1-year, no-upfront commitment (the proposals for steady workloads):
+    # Compute Savings Plan on m5/c5 nodes, reserved RDS and ElastiCache nodes. MSK has no reservations.
+    "savings_plan_share": 0.72,
+    "rds_reserved_share": 0.66,
+    "elasticache_reserved_share": 0.68,
 }
+
+#: Hours a week an off-hours schedule keeps the dev/staging nodes and database up (12 h on 5 weekdays).
+OFFHOURS_SHARE = round(60 / 168, 4)
 
 
 class CostError(ValueError):
@@ -112,14 +120,18 @@ def estimate(sizing: Mapping[str, Any]) -> dict[str, Any]:
             types = group.get("instance_types") or ["t3.medium"]
             hourly = sum(_price("ec2_hour", t, "node instance type") for t in types) / len(types)
             spot = group.get("capacity_type", "ON_DEMAND") == "SPOT"
-            unit = round(hourly * (PRICES["spot_share"] if spot else 1.0), 5)
-            name = f"{group.get('name', 'nodes')} nodes {'/'.join(types)}{' spot' if spot else ''}"
-            lines.append(_line("EC2", name, group.get("desired", 1) * h, "instance-hour", unit))
+            committed = not spot and sizing.get("savings_plan")
+            share = PRICES["spot_share"] if spot else (PRICES["savings_plan_share"] if committed else 1.0)
+            unit = round(hourly * share, 5)
+            name = f"{group.get('name', 'nodes')} nodes {'/'.join(types)}"
+            name += " spot" if spot else " savings plan" if committed else ""
+            hours = group.get("desired", 1) * h * float(group.get("hours_share", 1.0))
+            lines.append(_line("EC2", name, hours, "instance-hour", unit))
             lines.append(
                 _line(
                     "EC2",
                     f"{group.get('name', 'nodes')} gp3 root volumes",
-                    group.get("desired", 1) * group.get("disk_gb", 50),
+                    group.get("desired", 1) * group.get("disk_gb", 50) * float(group.get("hours_share", 1.0)),
                     "GB-month",
                     PRICES["ebs_gp3_gb_month"],
                 )
@@ -138,7 +150,10 @@ def estimate(sizing: Mapping[str, Any]) -> dict[str, Any]:
         copies = 2 if rds.get("multi_az") else 1
         unit = _price("rds_hour", rds["instance_class"], "rds_instance_class")
         label = f"PostgreSQL {rds['instance_class']}{' Multi-AZ' if copies == 2 else ''}"
-        lines.append(_line("RDS", label, copies * h, "instance-hour", unit))
+        if rds.get("reserved"):
+            unit, label = round(unit * PRICES["rds_reserved_share"], 5), label + " reserved"
+        hours = copies * h * float(rds.get("hours_share", 1.0))
+        lines.append(_line("RDS", label, hours, "instance-hour", unit))
         lines.append(
             _line("RDS", "gp3 storage", copies * rds.get("storage_gb", 20), "GB-month", PRICES["rds_gp3_gb_month"])
         )
@@ -172,7 +187,10 @@ def estimate(sizing: Mapping[str, Any]) -> dict[str, Any]:
     if redis:
         nodes = 1 + int(redis.get("replicas", 0))
         unit = _price("elasticache_hour", redis["node_type"], "redis_node_type")
-        lines.append(_line("ElastiCache", f"{nodes} x {redis['node_type']}", nodes * h, "node-hour", unit))
+        label = f"{nodes} x {redis['node_type']}"
+        if redis.get("reserved"):
+            unit, label = round(unit * PRICES["elasticache_reserved_share"], 5), label + " reserved"
+        lines.append(_line("ElastiCache", label, nodes * h, "node-hour", unit))
     lines.append(
         _line("S3", "data lake (Standard)", sizing.get("s3_gb", 100), "GB-month", PRICES["s3_standard_gb_month"])
     )
@@ -194,6 +212,152 @@ def estimate(sizing: Mapping[str, Any]) -> dict[str, Any]:
         "lines": lines,
         "by_service": by_service,
         "total": round(sum(line["monthly"] for line in lines), 2),
+    }
+
+
+def _offhours(sizing: dict[str, Any]) -> dict[str, Any]:
+    groups = [{**g, "hours_share": OFFHOURS_SHARE} for g in sizing.get("node_groups", [])]
+    rds = {**sizing["rds"], "hours_share": OFFHOURS_SHARE} if sizing.get("rds") else sizing.get("rds")
+    return {**sizing, "node_groups": groups, "rds": rds}
+
+
+def _msk_small(sizing: dict[str, Any]) -> dict[str, Any]:
+    msk = sizing.get("msk")
+    if not msk or msk.get("serverless"):
+        return sizing
+    return {
+        **sizing,
+        "msk": {**msk, "instance_type": "kafka.t3.small", "volume_gb": min(msk.get("volume_gb", 100), 100)},
+    }
+
+
+def _msk_one_broker_per_az(sizing: dict[str, Any]) -> dict[str, Any]:
+    msk = sizing.get("msk")
+    if not msk or msk.get("serverless") or msk.get("brokers", 3) <= 3:
+        return sizing
+    return {**sizing, "msk": {**msk, "brokers": 3, "volume_gb": min(msk.get("volume_gb", 1000), 500)}}
+
+
+def _rds_single_az(sizing: dict[str, Any]) -> dict[str, Any]:
+    return {**sizing, "rds": {**sizing["rds"], "multi_az": False}} if sizing.get("rds") else sizing
+
+
+def _workload_spot(sizing: dict[str, Any]) -> dict[str, Any]:
+    groups = [{**g, "capacity_type": "SPOT"} if g.get("name") != "system" else g for g in sizing.get("node_groups", [])]
+    return {**sizing, "node_groups": groups}
+
+
+def _commitments(sizing: dict[str, Any]) -> dict[str, Any]:
+    out = {**sizing, "savings_plan": True}
+    for key in ("rds", "redis"):
+        if sizing.get(key):
+            out[key] = {**sizing[key], "reserved": True}
+    return out
+
+
+def _kafka_in_cluster(sizing: dict[str, Any]) -> dict[str, Any]:
+    groups = [
+        {**g, "desired": g.get("desired", 1) + 1} if g.get("name") == "workload" else g
+        for g in sizing.get("node_groups", [])
+    ]
+    return {**sizing, "msk": None, "node_groups": groups}
+
+
+#: What the estimate proposes, in this order and cumulatively, for an environment above its range:
+#: (id, the environments it suits, the change, how to make it, the function that re-sizes).
+PROPOSALS: list[tuple[str, tuple[str, ...], str, str, Any]] = [
+    (
+        "offhours",
+        ("local", "dev", "staging"),
+        "off-hours: nodes at zero, RDS stopped (up 12 h x 5 days)",
+        "schedule playbooks/ops/scale.yml -e scale_action=down|up",
+        _offhours,
+    ),
+    (
+        "workload_spot",
+        ("staging",),
+        "workload node group on spot (system group on-demand)",
+        "eks_node_groups[workload].capacity_type: SPOT",
+        _workload_spot,
+    ),
+    (
+        "msk_small",
+        ("local", "dev", "staging"),
+        "MSK brokers kafka.t3.small, at most 100 GB each",
+        "msk_instance_type: kafka.t3.small, msk_broker_volume_size: 100 (storage autoscaling grows it)",
+        _msk_small,
+    ),
+    (
+        "rds_single_az",
+        ("staging",),
+        "RDS single-AZ (backups and point-in-time recovery stay)",
+        "rds_multi_az: false",
+        _rds_single_az,
+    ),
+    (
+        "kafka_in_cluster",
+        ("local", "dev"),
+        "no MSK: one Kafka broker on the workload nodes (+1 node)",
+        "msk tier off (--skip-tags msk) and a Kafka Helm release in k8s_apps",
+        _kafka_in_cluster,
+    ),
+    (
+        "msk_one_broker_per_az",
+        ("prod",),
+        "MSK 3 brokers (one per AZ), 500 GB each to start",
+        "msk_broker_count: 3, msk_broker_volume_size: 500 (storage autoscaling grows it)",
+        _msk_one_broker_per_az,
+    ),
+    (
+        "commitments",
+        ("prod",),
+        "1-year Savings Plan, reserved RDS and ElastiCache nodes",
+        "1-year no upfront, a purchase: playbooks/ops/cost_report.yml lists the recommendations",
+        _commitments,
+    ),
+]
+
+
+def propose(sizing: Mapping[str, Any], env: str, target: Mapping[str, float]) -> dict[str, Any]:
+    """The documented options that bring ``env`` towards its ``target`` range, priced one after the other.
+
+    Each step applies its change on top of the previous ones and says what it saves; ``meets_range`` says
+    whether all of them together reach the range, and ``floor`` names what no option here removes (for the
+    seed's dev: the EKS control plane, the ALB and the NAT gateway).
+    """
+    current = dict(sizing)
+    total = estimate(current)["total"]
+    steps = []
+    if compare(total, target)["verdict"] == "above":
+        for pid, envs, change, how, resize in PROPOSALS:
+            if env not in envs:
+                continue
+            current = resize(current)
+            after = estimate(current)["total"]
+            if after >= total:
+                continue
+            steps.append({"id": pid, "change": change, "how": how, "saves": round(total - after, 2), "total": after})
+            total = after
+    fixed = estimate(
+        {
+            "env": sizing.get("env"),
+            "node_groups": [],
+            "nat_gateways": sizing.get("nat_gateways", 1),
+            "nat_gb": 0,
+            "s3_gb": 0,
+            "logs_gb": 0,
+            "logs_stored_gb": 0,
+            "kms_keys": 0,
+            "secrets": 0,
+            "alb_lcu": 0,
+        }
+    )["total"]
+    return {
+        "steps": steps,
+        "total": total,
+        "verdict": compare(total, target)["verdict"],
+        "meets_range": compare(total, target)["verdict"] != "above",
+        "floor": fixed,
     }
 
 
@@ -221,5 +385,20 @@ def render(document: Mapping[str, Any], target: Mapping[str, Any] | None = None)
         out.append(
             f"Seed range ${cmp['low']:.0f}-${cmp['high']:.0f}: {cmp['verdict']}"
             + (f" (over by ${cmp['over_by']:.2f})" if cmp["verdict"] == "above" else "")
+        )
+    proposal = document.get("proposals")
+    if proposal and proposal["steps"]:
+        out.append("Proposed options, each on top of the ones before (see docs/cost.md):")
+        for step in proposal["steps"]:
+            out.append(f"  - {step['change'][:58]:<59} -${step['saves']:>7.2f} = ${step['total']:>8.2f}")
+            out.append(f"      ({step['how']})")
+        out.append(
+            f"With all of them: ${proposal['total']:.2f}, "
+            + ("within the range." if proposal["meets_range"] else f"still {proposal['verdict']} the range")
+            + (
+                ""
+                if proposal["meets_range"]
+                else f"; EKS control plane, ALB and NAT alone cost ${proposal['floor']:.2f}."
+            )
         )
     return out

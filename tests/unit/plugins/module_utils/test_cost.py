@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from ansible_collections.ecap.platform.plugins.module_utils.cost import (
     HOURS_PER_MONTH,
+    OFFHOURS_SHARE,
     PRICES,
     CostError,
     compare,
     estimate,
+    propose,
     render,
 )
 
@@ -59,3 +61,51 @@ def test_compare_and_render():
     assert text[0].startswith("Monthly estimate for ecap-dev (us-west-2")
     assert any(t.startswith("MSK") and "2 x kafka.t3.small brokers" in t for t in text)
     assert text[-1].startswith("Seed range $100-$150:")
+
+
+DEV = {
+    "env": "ecap-dev",
+    "node_groups": [
+        {"name": "system", "instance_types": ["t3.medium"], "capacity_type": "ON_DEMAND", "desired": 1},
+        {"name": "workload", "instance_types": ["t3.small"], "capacity_type": "SPOT", "desired": 2},
+    ],
+    "nat_gateways": 1,
+    "rds": {"instance_class": "db.t3.micro", "multi_az": False, "storage_gb": 20},
+    "msk": {"brokers": 2, "instance_type": "kafka.t3.small", "volume_gb": 100},
+    "redis": {"node_type": "cache.t3.micro", "replicas": 0},
+}
+
+
+def test_proposals_are_cumulative_and_each_saves_what_it_says():
+    proposal = propose(DEV, "dev", {"low": 100, "high": 150})
+    ids = [step["id"] for step in proposal["steps"]]
+    # msk_small changes nothing for brokers already that small, so it is not proposed.
+    assert ids == ["offhours", "kafka_in_cluster"]
+    before = estimate(DEV)["total"]
+    for step in proposal["steps"]:
+        assert step["saves"] > 0
+        assert step["total"] == pytest.approx(before - step["saves"], abs=0.01)
+        before = step["total"]
+    assert proposal["total"] == before
+    assert proposal["meets_range"] is (before <= 150)
+    # Off-hours: the nodes (and their root volumes) and the database run OFFHOURS_SHARE of the month.
+    off = estimate({**DEV, "node_groups": [{**g, "hours_share": OFFHOURS_SHARE} for g in DEV["node_groups"]]})
+    system = lines(off, "EC2")["system nodes t3.medium"]
+    assert system == round(H * OFFHOURS_SHARE * 0.0416, 2)
+
+
+def test_no_proposal_within_the_range_and_prod_gets_no_offhours():
+    assert propose(DEV, "dev", {"low": 100, "high": 1000})["steps"] == []
+    prod = {**DEV, "rds": {**DEV["rds"], "instance_class": "db.m5.xlarge", "multi_az": True}}
+    ids = [step["id"] for step in propose(prod, "prod", {"low": 100, "high": 150})["steps"]]
+    assert "offhours" not in ids and "commitments" in ids
+    reserved = lines(estimate({"env": "x", "rds": {"instance_class": "db.m5.large", "reserved": True}}), "RDS")
+    assert reserved["PostgreSQL db.m5.large reserved"] == round(H * round(0.178 * PRICES["rds_reserved_share"], 5), 2)
+
+
+def test_render_prints_the_proposals():
+    document = estimate(DEV)
+    document["proposals"] = propose(DEV, "dev", {"low": 100, "high": 150})
+    text = render(document, {"low": 100, "high": 150})
+    assert any(t.startswith("  - off-hours") for t in text)
+    assert text[-1].startswith("With all of them: $") and "still above the range" in text[-1]
