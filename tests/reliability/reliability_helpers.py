@@ -28,15 +28,24 @@ def inventory_of(emu) -> collections.Counter:
 
 
 _GENERATED = re.compile(
-    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(-\d+)?"  # MSK cluster, secret suffixes
-    r"|[0-9a-f]{17}|[0-9A-Z]{20,}"
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(-\d+)?"  # MSK cluster ARNs
+    r"|[0-9a-f]{16,}|[0-9A-Z]{20,}"  # ELB ids, access key ids
+    r"|\d{4}-\d\d-\d\d-\d\d-\d\d"  # automated RDS snapshot names
 )
+#: Secrets Manager appends six random characters to a secret's name in its ARN.
+_SECRET_SUFFIX = re.compile(r"-[A-Za-z0-9]{6}$")
+
+
+def _stable(service: str, rid: str) -> str:
+    if service == "ec2":
+        return ""
+    rid = _GENERATED.sub("*", rid)
+    return _SECRET_SUFFIX.sub("-*", rid) if service == "secretsmanager" else rid
 
 
 def names_of(emu) -> collections.Counter:
     """What is deployed by (service, type, id with AWS-generated parts masked): an orphan shows by its name (EC2
     ids are all generated, so EC2 resources count by type only)."""
     return collections.Counter(
-        (r["service"], r["type"], "" if r["service"] == "ec2" else _GENERATED.sub("*", r["id"]))
-        for r in emu.resources(PROJECT)
+        (r["service"], r["type"], _stable(r["service"], r["id"])) for r in emu.resources(PROJECT)
     )
