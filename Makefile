@@ -11,7 +11,7 @@ TOOLS := .tools/bin
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(TOOLS):$(PATH)
 
-.PHONY: help setup demo plan estimate test test-targets test-unit test-integration test-molecule test-reliability test-ops bench lint teardown emulator-start emulator-stop build ee clean
+.PHONY: help setup demo plan estimate test test-targets test-unit test-integration test-molecule test-reliability test-ops scan bench lint teardown emulator-start emulator-stop build ee clean
 
 help:
 	@echo "make demo      set up, start the local emulator, run the site on inventories/local, print the outputs"
@@ -89,6 +89,25 @@ test-ops: setup
 # Interrupted runs (the site SIGKILLed at seeded points, then resumed and torn down): a dozen site runs.
 test-reliability: setup
 	$(BIN)/pytest -q -s tests/reliability
+
+# Compliance scan of the platform deployed on a private emulator (not in make test; ~10 min): prowler (FSBP, CIS 5.0)
+# and canaries, parliament and cloudsplaining over the IAM policies the site makes; build/scan/summary.{json,md}.
+# The tools live in their own pinned virtualenvs (prowler pins boto3 1.40.61: never the project's venv).
+PROWLER_VERSION := 5.46.0
+CLOUDSPLAINING_VERSION := 0.9.1
+PARLIAMENT_VERSION := 1.6.4
+scan: setup .tools/prowler-venv/.installed .tools/iam-venv/.installed
+	$(BIN)/python scripts/scan.py --prowler .tools/prowler-venv/bin/prowler --iam-tools .tools/iam-venv/bin
+
+.tools/prowler-venv/.installed:
+	$(PYTHON) -m venv .tools/prowler-venv
+	.tools/prowler-venv/bin/pip install --quiet prowler==$(PROWLER_VERSION)
+	touch $@
+
+.tools/iam-venv/.installed:
+	$(PYTHON) -m venv .tools/iam-venv
+	.tools/iam-venv/bin/pip install --quiet cloudsplaining==$(CLOUDSPLAINING_VERSION) parliament==$(PARLIAMENT_VERSION)
+	touch $@
 
 # Deploy / no-op / teardown figures from one run (scaled profile), table + build/bench/results.json.
 bench: setup

@@ -194,15 +194,33 @@ _ERRORS: dict[str, dict[str, tuple[int, str, str]]] = {
 }
 
 
-def error_for(protocol: str, kind: str) -> tuple[int, str, str]:
-    """(status, code, message) of a ``kind`` of fault in ``protocol`` (unknown protocols: json)."""
+#: Services whose throttling error is not their protocol family's: (HTTP status, code, message), from the
+#: error shapes of botocore's service models (``TooManyRequestsException`` of kafka is modelled with 429, SNS's
+#: ``ThrottledException`` has the wire code ``Throttled``, Route 53 answers 400 ``ThrottlingException``, ...).
+SERVICE_THROTTLE: dict[str, tuple[int, str, str]] = {
+    "kafka": (429, "TooManyRequestsException", "Too Many Requests"),
+    "lambda": (429, "TooManyRequestsException", "Rate exceeded"),
+    "sns": (429, "Throttled", "Rate exceeded"),
+    "sqs": (400, "RequestThrottled", "Request is throttled."),
+    "route53": (400, "ThrottlingException", "Rate exceeded"),
+    "organizations": (400, "TooManyRequestsException", "Rate exceeded"),
+    "athena": (400, "TooManyRequestsException", "Rate exceeded"),
+}
+
+
+def error_for(protocol: str, kind: str, service: str | None = None) -> tuple[int, str, str]:
+    """(status, code, message) of a ``kind`` of fault of ``service`` in ``protocol`` (unknown protocols: json)."""
+    if kind == "throttle" and service in SERVICE_THROTTLE:
+        return SERVICE_THROTTLE[service]
     family = protocol if protocol in _ERRORS else "json"
     return _ERRORS[family][kind]
 
 
-def render_error(protocol: str, kind: str, json_version: str = "1.1") -> tuple[int, list[tuple[str, str]], bytes]:
-    """The HTTP status, headers and body AWS sends for this fault in this protocol."""
-    status, code, message = error_for(protocol, kind)
+def render_error(
+    protocol: str, kind: str, json_version: str = "1.1", service: str | None = None
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """The HTTP status, headers and body AWS sends for this fault of ``service`` in this protocol."""
+    status, code, message = error_for(protocol, kind, service)
     request_id = str(uuid.uuid4())
     headers = [("x-amzn-RequestId", request_id)]
     if protocol == "ec2":

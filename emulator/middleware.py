@@ -13,7 +13,7 @@ Requests under ``/_emulator/`` are the control API (not counted, never faulted):
     GET  /_emulator/health           {"status": "ok"}
     GET  /_emulator/info             pid, port, moto version, extensions
     GET  /_emulator/counters         {"services": {svc: {op: n}}, "total": n, "mutating": n,
-                                      "faults_injected": {svc: {code: n}}}
+                                      "faults_injected": {svc: {code: n}}, "faults_retried": {svc: {code: n}}}
     POST /_emulator/counters/reset
     GET  /_emulator/faults           the fault config; POST replaces it (JSON body, re-seeds)
     GET  /_emulator/config           the lifecycle profile and durations; POST replaces them
@@ -23,6 +23,7 @@ Requests under ``/_emulator/`` are the control API (not counted, never faulted):
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -269,19 +270,26 @@ class Counters:
         with self._lock:
             self._calls: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
             self._faults: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+            self._retried: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+            self._pending: dict[str, tuple[str, str]] = {}
             self._total = 0
             self._mutating = 0
 
-    def record(self, call: Call) -> None:
+    def record(self, call: Call, fingerprint: str | None = None) -> None:
         with self._lock:
+            if fingerprint is not None and fingerprint in self._pending:
+                service, code = self._pending.pop(fingerprint)
+                self._retried[service][code] += 1
             self._calls[call.service][call.operation] += 1
             self._total += 1
             if is_mutating(call.operation):
                 self._mutating += 1
 
-    def record_fault(self, service: str, code: str) -> None:
+    def record_fault(self, service: str, code: str, fingerprint: str | None = None) -> None:
         with self._lock:
             self._faults[service][code] += 1
+            if fingerprint is not None:
+                self._pending[fingerprint] = (service, code)
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
@@ -290,7 +298,25 @@ class Counters:
                 "total": self._total,
                 "mutating": self._mutating,
                 "faults_injected": {svc: dict(codes) for svc, codes in sorted(self._faults.items())},
+                "faults_retried": {svc: dict(codes) for svc, codes in sorted(self._retried.items())},
             }
+
+
+def _fingerprint(environ: dict[str, Any], call: Call) -> str:
+    """What stays the same when an SDK retries a request: service, operation, method, path, query and body."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    body = b""
+    if length > 0:
+        body = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(body)
+    digest = hashlib.sha256()
+    for part in (call.service, call.operation, environ.get("REQUEST_METHOD", ""), environ.get("PATH_INFO", "")):
+        digest.update(part.encode() + b"\0")
+    digest.update(environ.get("QUERY_STRING", "").encode() + b"\0" + body)
+    return digest.hexdigest()
 
 
 # --- the middleware -----------------------------------------------------------------------------
@@ -318,14 +344,16 @@ class EmulatorMiddleware:
         if path.startswith("/moto-api") or path == "/favicon.ico":
             return self.app(environ, start_response)
         call = identify(environ)
-        self.counters.record(call)
+        # A retried request repeats the faulted one's method, path, query and body (the signature changes).
+        fingerprint = _fingerprint(environ, call) if self.injector.config.rules else None
+        self.counters.record(call, fingerprint)
         delay = self.injector.latency_seconds(call.service, call.operation)
         if delay > 0:
             self.sleep(delay)
         kind = self.injector.pick(call.service, call.operation)
         if kind is not None:
-            status, headers, body = render_error(call.protocol, kind, call.json_version)
-            self.counters.record_fault(call.service, error_for(call.protocol, kind)[1])
+            status, headers, body = render_error(call.protocol, kind, call.json_version, call.service)
+            self.counters.record_fault(call.service, error_for(call.protocol, kind, call.service)[1], fingerprint)
             start_response(_status_line(status), headers)
             return [body]
         return self.app(environ, start_response)

@@ -39,6 +39,7 @@ THROTTLE_ERROR_CODES: tuple[str, ...] = (
     "PriorRequestNotComplete",
     "ProvisionedThroughputExceededException",
     "BandwidthLimitExceeded",
+    "Throttled",  # SNS (ThrottledException's wire code)
 )
 
 # Keys that AWS reserves; they can neither be set nor removed by a caller.

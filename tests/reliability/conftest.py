@@ -18,15 +18,34 @@ harness = importlib.util.module_from_spec(_spec)
 sys.modules[_spec.name] = harness  # dataclasses look their module up
 _spec.loader.exec_module(harness)
 
+from reliability_helpers import PROJECT, inventory_of, names_of  # noqa: E402
+
 from emulator.control import running  # noqa: E402
 
 
-@pytest.fixture(scope="module")
+# One emulator and one baseline for the whole reliability session (each test resets the emulator first).
+@pytest.fixture(scope="session")
 def emu():
     with running() as emulator:
         yield emulator
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def runner(emu, tmp_path_factory):
     return harness.Runner(emu.endpoint, emu, tmp_path_factory.mktemp("build"))
+
+
+@pytest.fixture(scope="session")
+def baseline(emu, runner):
+    """An uninterrupted, fault-free site run from empty: what every other run must converge to."""
+    emu.reset()
+    emu.set_faults()
+    first = runner.run("site.yml")
+    assert first.rc == 0, first.failure_text()
+    total = emu.counters()["mutating"]
+    deployed = inventory_of(emu)
+    named = names_of(emu)
+    teardown = runner.run("playbooks/teardown.yml", extra={"teardown_delete_data": True})
+    assert teardown.rc == 0, teardown.failure_text()
+    assert emu.resources(PROJECT) == []
+    return {"mutating": total, "inventory": deployed, "names": named}

@@ -7,7 +7,6 @@ create and the tagging or wait that follows it, which is where an interruption h
 
 from __future__ import annotations
 
-import collections
 import json
 import os
 import random
@@ -18,18 +17,13 @@ import time
 from pathlib import Path
 
 import pytest
+from reliability_helpers import PROJECT, inventory_of, names_of, record_figures
 
 ROOT = Path(__file__).resolve().parents[2]
 ANSIBLE_PLAYBOOK = str(Path(sys.executable).with_name("ansible-playbook"))
 pytestmark = pytest.mark.reliability
-PROJECT = "Project=ecap"
 SEED = int(os.environ.get("ECAP_RELIABILITY_SEED", "20261203"))
 POINTS = int(os.environ.get("ECAP_RELIABILITY_POINTS", "3"))
-
-
-def inventory_of(emu) -> collections.Counter:
-    """What is deployed, as a multiset of (service, type): a duplicate shows as a count above the baseline's."""
-    return collections.Counter((r["service"], r["type"]) for r in emu.resources(PROJECT))
 
 
 def kill_after(emu, runner, mutating_calls: int, timeout: float = 900) -> int:
@@ -69,20 +63,6 @@ def kill_after(emu, runner, mutating_calls: int, timeout: float = 900) -> int:
     )
 
 
-@pytest.fixture(scope="module")
-def baseline(emu, runner):
-    """An uninterrupted site run from empty: what every interrupted-then-resumed run must equal."""
-    emu.reset()
-    first = runner.run("site.yml")
-    assert first.rc == 0, first.failure_text()
-    total = emu.counters()["mutating"]
-    deployed = inventory_of(emu)
-    teardown = runner.run("playbooks/teardown.yml", extra={"teardown_delete_data": True})
-    assert teardown.rc == 0, teardown.failure_text()
-    assert emu.resources(PROJECT) == []
-    return {"mutating": total, "inventory": deployed}
-
-
 def kill_points(total: int) -> list[int]:
     """``POINTS`` seeded kill points spread over the run: one in each of as many equal slices of its writes."""
     rng = random.Random(SEED)
@@ -99,16 +79,21 @@ def test_interrupted_site_converges_to_the_uninterrupted_result(emu, runner, bas
         resumed = runner.run("site.yml")
         assert resumed.rc == 0, f"killed after {killed_at} writes; the next run failed: {resumed.failure_text()}"
         assert inventory_of(emu) == baseline["inventory"], f"killed after {killed_at} writes: not the baseline"
+        assert names_of(emu) == baseline["names"], f"killed after {killed_at} writes: orphans or duplicates"
         again = runner.run("site.yml")
         assert again.changed == 0, (killed_at, again.changed_tasks())
-        report.append((killed_at, sum(partial.values())))
+        report.append({"killed_after_writes": killed_at, "resources_then": sum(partial.values())})
+    record_figures("interrupted_runs", {"baseline_writes": baseline["mutating"], "converged": report})
     print(f"\ninterruptions (writes before the kill, resources then): {report}; all converged to the baseline")
 
 
 def test_teardown_from_a_partial_state_leaves_nothing(emu, runner, baseline):
+    report = []
     for point in kill_points(baseline["mutating"]):
         emu.reset()
         killed_at = kill_after(emu, runner, point)
         teardown = runner.run("playbooks/teardown.yml", extra={"teardown_delete_data": True})
         assert teardown.rc == 0, f"killed after {killed_at} writes; teardown failed: {teardown.failure_text()}"
         assert emu.resources(PROJECT) == [], f"killed after {killed_at} writes: the teardown left resources"
+        report.append(killed_at)
+    record_figures("teardown_from_partial", {"killed_after_writes": report, "left_tagged": 0})

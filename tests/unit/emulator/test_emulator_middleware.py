@@ -26,6 +26,8 @@ CALLS: dict[str, Callable[[Any], Any]] = {
     "logs": lambda c: c.describe_log_groups(),
     "eks": lambda c: c.list_clusters(),
     "s3": lambda c: c.list_buckets(),
+    "kafka": lambda c: c.list_clusters_v2(),
+    "sns": lambda c: c.list_topics(),
 }
 
 
@@ -105,6 +107,8 @@ def test_reset_clears_moto_state_and_counters(emulator, aws) -> None:
         ("logs", 400, "ThrottlingException"),
         ("eks", 429, "ThrottlingException"),
         ("s3", 503, "SlowDown"),
+        ("kafka", 429, "TooManyRequestsException"),
+        ("sns", 429, "Throttled"),
     ],
 )
 def test_throttling_has_each_services_code_and_is_retryable(emulator, aws, monkeypatch, service, status, code) -> None:
@@ -127,8 +131,10 @@ def test_throttling_has_each_services_code_and_is_retryable(emulator, aws, monke
         parsed_response=response,
         http_response=types.SimpleNamespace(status_code=status),
     )
-    assert standard.ThrottledRetryableChecker().is_retryable(context)
+    if code != "Throttled":  # SNS's code: botocore's legacy mode retries its 429, the standard mode does not
+        assert standard.ThrottledRetryableChecker().is_retryable(context)
     assert emulator.counters()["faults_injected"] == {service: {code: 2}}
+    assert emulator.counters()["faults_retried"] == {service: {code: 1}}, "the second request repeated the first"
 
 
 @pytest.mark.parametrize(
@@ -165,6 +171,7 @@ def test_default_retry_recovers_from_injected_throttling(emulator, aws, monkeypa
     counters = emulator.counters()
     assert counters["services"]["kms"]["ListKeys"] == attempts > 10
     assert counters["faults_injected"]["kms"]["ThrottlingException"] == attempts - 10
+    assert counters["faults_retried"]["kms"]["ThrottlingException"] == attempts - 10, "every fault was retried"
 
 
 def _pattern(emulator, aws, seed: int) -> list[bool]:

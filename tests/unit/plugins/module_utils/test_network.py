@@ -42,6 +42,15 @@ def test_vpc_too_small_names_the_variable_and_the_fix():
     assert "/18 or larger" in message
 
 
+def test_vpc_smaller_than_a_default_subnet_names_the_vpc():
+    """A /24 VPC cannot hold the default /20 private subnets: the VPC is wrong, not a prefix nobody set."""
+    with pytest.raises(SubnetPlanError) as err:
+        subnet_plan("10.0.0.0/24", 3)
+    message = str(err.value)
+    assert "network_vpc_cidr=10.0.0.0/24 is too small for the default private subnets" in message
+    assert "/16 to /20" in message
+
+
 def test_smallest_suggested_vpc_really_fits():
     with pytest.raises(SubnetPlanError):
         subnet_plan("10.0.0.0/19", 3)

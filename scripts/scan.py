@@ -1,0 +1,416 @@
+"""`make scan`: a compliance scan of the platform deployed on the local emulator (not part of `make test`).
+
+1. platform: a private emulator, the full site (inventories/local), then prowler (its own virtualenv, pinned; it pins
+   boto3 1.40.61, so never the project's) with AWS_ENDPOINT_URL pointing at the emulator, `--scan-unused-services`
+   and the compliance frameworks FSBP and CIS 5.0, JSON-OCSF into build/scan/platform/.
+2. iam: every IAM policy document the site generated (customer-managed policies, inline role policies, trust
+   policies), read back from the emulator into build/scan/iam/, checked by parliament and cloudsplaining
+   (build/scan/iam-report.json).
+3. canary: the emulator reset, known-bad resources planted (a public unencrypted RDS instance, an unencrypted bucket,
+   an SG open on 22 to 0.0.0.0/0, a key without rotation, ...), prowler again into build/scan/canary/: each canary's
+   check must FAIL on its resource; one that does not is reported "not verifiable on the emulator".
+
+The summary (PASS/FAIL per control for the platform's services, canaries, IAM findings) goes to
+build/scan/summary.json and build/scan/summary.md. Exit status 1 if a canary check that ran was not caught or an IAM
+finding of high severity is not listed in ``JUSTIFIED``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from emulator.control import start, stop  # noqa: E402
+
+REGION = "us-west-2"
+FRAMEWORKS = ("aws_foundational_security_best_practices_aws", "cis_5.0_aws")
+#: prowler services of the platform (EC2/VPC, S3, KMS, RDS, EKS, ElastiCache, MSK, CloudTrail, CloudWatch, Secrets
+#: Manager, IAM); the summary is limited to them.
+SERVICES = (
+    "ec2",
+    "vpc",
+    "s3",
+    "kms",
+    "rds",
+    "eks",
+    "elasticache",
+    "kafka",
+    "cloudtrail",
+    "cloudwatch",
+    "secretsmanager",
+    "iam",
+)
+#: IAM findings of high severity that are accepted, with the reason (README "Security scan").
+JUSTIFIED: dict[str, str] = {}
+
+
+def aws_env(endpoint: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
+    }
+
+
+def session(endpoint: str):
+    import boto3
+
+    return boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+
+
+def client(endpoint: str, service: str):
+    return session(endpoint).client(service, endpoint_url=endpoint)
+
+
+# --------------------------------------------------------------------------- prowler
+
+
+def run_prowler(prowler: str, endpoint: str, out: Path) -> list[dict[str, Any]]:
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    cmd = [
+        prowler,
+        "aws",
+        "--region",
+        REGION,
+        "--scan-unused-services",
+        "--compliance",
+        *FRAMEWORKS,
+        "--output-formats",
+        "json-ocsf",
+        "--output-directory",
+        str(out),
+        "--no-banner",
+    ]
+    started = time.monotonic()
+    with (out / "prowler.log").open("w") as log:
+        proc = subprocess.run(cmd, env=aws_env(endpoint), stdout=log, stderr=subprocess.STDOUT, cwd=out)
+    files = glob.glob(str(out / "*.ocsf.json"))
+    if not files:
+        tail = (out / "prowler.log").read_text(errors="replace")[-3000:]
+        raise SystemExit(f"prowler wrote no JSON-OCSF output (exit {proc.returncode}):\n{tail}")
+    print(f"prowler: exit {proc.returncode} in {time.monotonic() - started:.0f}s, output {files[0]}")
+    return json.loads(Path(files[0]).read_text())
+
+
+def controls_of(finding: dict[str, Any]) -> list[str]:
+    """The FSBP and CIS 5.0 controls a finding maps to (``FSBP EC2.19``, ``CIS 5.0 5.3``)."""
+    compliance = finding.get("unmapped", {}).get("compliance", {}) or {}
+    out = [f"FSBP {c}" for c in compliance.get("AWS-Foundational-Security-Best-Practices", [])]
+    out += [f"CIS 5.0 {c}" for c in compliance.get("CIS-5.0", [])]
+    return out
+
+
+def summarise(findings: list[dict[str, Any]]) -> dict[str, Any]:
+    """PASS/FAIL per control (and per check without a control) for the platform's services."""
+    per_control: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    per_service: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+    failing: list[dict[str, str]] = []
+    for f in findings:
+        service = f["finding_info"]["analytic"]["category"] if "analytic" in f["finding_info"] else ""
+        service = service or f["metadata"]["event_code"].split("_")[0]
+        if service not in SERVICES:
+            continue
+        status = f["status_code"]
+        per_service[service][status] += 1
+        controls = controls_of(f) or [f"check {f['metadata']['event_code']}"]
+        for control in controls:
+            per_control[f"{service} | {control} | {f['metadata']['event_code']}"][status] += 1
+        if status == "FAIL" and controls_of(f):
+            failing.append(
+                {
+                    "check": f["metadata"]["event_code"],
+                    "controls": ", ".join(controls_of(f)),
+                    "resource": f["resources"][0]["uid"],
+                    "severity": f.get("severity", ""),
+                }
+            )
+    return {
+        "per_service": {k: dict(v) for k, v in sorted(per_service.items())},
+        "per_control": {k: dict(v) for k, v in sorted(per_control.items())},
+        "fail_in_scope": len(failing),
+        "failing": failing,
+    }
+
+
+# --------------------------------------------------------------------------- the platform
+
+
+def deploy(endpoint: str, build: Path) -> None:
+    playbook = str(Path(sys.executable).with_name("ansible-playbook"))
+    extra = json.dumps({"ecap_build_dir": str(build)})
+    with (build / "site.log").open("w") as log:
+        rc = subprocess.run(
+            [playbook, "site.yml", "-i", "inventories/local", "-e", extra],
+            cwd=ROOT,
+            env=aws_env(endpoint),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        ).returncode
+    if rc != 0:
+        raise SystemExit(f"the site failed (rc={rc}); see {build / 'site.log'}")
+
+
+def export_policies(endpoint: str, out: Path) -> list[Path]:
+    """Every identity and trust policy the site created, as one JSON file each."""
+    from urllib.parse import unquote
+
+    iam = client(endpoint, "iam")
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    files = []
+
+    def write(name: str, document: Any) -> None:
+        if isinstance(document, str):
+            document = json.loads(unquote(document))
+        path = out / f"{name}.json"
+        path.write_text(json.dumps(document, indent=2, sort_keys=True))
+        files.append(path)
+
+    for page in iam.get_paginator("list_policies").paginate(Scope="Local"):
+        for policy in page["Policies"]:
+            version = iam.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])
+            write(f"policy-{policy['PolicyName']}", version["PolicyVersion"]["Document"])
+    for page in iam.get_paginator("list_roles").paginate():
+        for role in page["Roles"]:
+            if role["Path"].startswith("/aws-service-role/"):
+                continue
+            write(f"trust-{role['RoleName']}", role["AssumeRolePolicyDocument"])
+            for name in iam.list_role_policies(RoleName=role["RoleName"])["PolicyNames"]:
+                document = iam.get_role_policy(RoleName=role["RoleName"], PolicyName=name)["PolicyDocument"]
+                write(f"inline-{role['RoleName']}-{name}", document)
+    return files
+
+
+def lint_policies(files: list[Path], tools: Path) -> dict[str, Any]:
+    """parliament and cloudsplaining over each identity policy (trust policies: parliament only)."""
+    parliament, cloudsplaining = str(tools / "parliament"), str(tools / "cloudsplaining")
+    report: dict[str, Any] = {"policies": len(files), "parliament": {}, "cloudsplaining": {}}
+    for path in files:
+        is_trust = path.name.startswith("trust-")
+        args = [parliament, "--file", str(path), "--json"] + (
+            ["--include_policy_types", "RESOURCE"] if is_trust else []
+        )
+        proc = subprocess.run(args, capture_output=True, text=True)
+        found = [json.loads(line) for line in proc.stdout.splitlines() if line.strip().startswith("{")]
+        if found:
+            report["parliament"][path.name] = [
+                {"issue": f.get("issue"), "severity": f.get("severity"), "title": f.get("title")} for f in found
+            ]
+        if is_trust:
+            continue
+        csp_out = path.with_suffix(".cloudsplaining")
+        shutil.rmtree(csp_out, ignore_errors=True)
+        proc = subprocess.run(
+            [cloudsplaining, "scan-policy-file", "--input-file", str(path), "--output", str(csp_out)],
+            capture_output=True,
+            text=True,
+        )
+        results = {}
+        for line in proc.stdout.splitlines():
+            # "Issue found: Data Exfiltration" / "Actions: s3:GetObject" lines of the CLI's text report
+            if line.startswith("Issue found:"):
+                results.setdefault(line.split(":", 1)[1].strip(), [])
+            elif line.startswith("Actions:") and results:
+                results[list(results)[-1]] = line.split(":", 1)[1].strip().split(", ")
+        if results:
+            report["cloudsplaining"][path.name] = results
+    high = [
+        f"{name}: {f['issue']}"
+        for name, findings in report["parliament"].items()
+        for f in findings
+        if str(f.get("severity")).upper() in ("HIGH", "CRITICAL")
+    ]
+    # cloudsplaining's risk categories; privilege escalation, resource exposure and credentials exposure are high.
+    high += [
+        f"{name}: {issue}"
+        for name, issues in report["cloudsplaining"].items()
+        for issue in issues
+        if issue in ("Privilege Escalation", "Resource Exposure", "Credentials Exposure", "Infrastructure Modification")
+    ]
+    report["high"] = high
+    report["high_unjustified"] = [h for h in high if h not in JUSTIFIED]
+    return report
+
+
+# --------------------------------------------------------------------------- canaries
+
+
+def plant_canaries(endpoint: str) -> list[dict[str, str]]:
+    """Known-bad resources, each with the prowler check that must FAIL on it (matched in the resource's ARN/uid)."""
+    ec2, s3, kms = client(endpoint, "ec2"), client(endpoint, "s3"), client(endpoint, "kms")
+    vpc = ec2.create_vpc(CidrBlock="10.99.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.99.{i}.0/24", AvailabilityZone=f"{REGION}{z}")["Subnet"]["SubnetId"]
+        for i, z in enumerate("ab")
+    ]
+    sg = ec2.create_security_group(GroupName="canary-ssh-open", Description="canary", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=sg,
+        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+    )
+    s3.create_bucket(Bucket="canary-unencrypted", CreateBucketConfiguration={"LocationConstraint": REGION})
+    key = kms.create_key(Description="canary without rotation")["KeyMetadata"]["KeyId"]
+    rds = client(endpoint, "rds")
+    rds.create_db_subnet_group(DBSubnetGroupName="canary", DBSubnetGroupDescription="canary", SubnetIds=subnets)
+    rds.create_db_instance(
+        DBInstanceIdentifier="canary-public-db",
+        Engine="postgres",
+        DBInstanceClass="db.t3.micro",
+        AllocatedStorage=20,
+        MasterUsername="canary",
+        MasterUserPassword="canary-password-1",
+        PubliclyAccessible=True,
+        StorageEncrypted=False,
+        DBSubnetGroupName="canary",
+        BackupRetentionPeriod=0,
+        DeletionProtection=False,
+    )
+    iam = client(endpoint, "iam")
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"Service": "eks.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    }
+    role = iam.create_role(RoleName="canary-eks", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    client(endpoint, "eks").create_cluster(
+        name="canary-public-eks",
+        roleArn=role,
+        resourcesVpcConfig={
+            "subnetIds": subnets,
+            "endpointPublicAccess": True,
+            "endpointPrivateAccess": False,
+            "publicAccessCidrs": ["0.0.0.0/0"],
+        },
+    )
+    admin = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    policy = iam.create_policy(PolicyName="canary-admin", PolicyDocument=json.dumps(admin))["Policy"]["Arn"]
+    iam.attach_role_policy(RoleName="canary-eks", PolicyArn=policy)
+    client(endpoint, "elasticache").create_replication_group(
+        ReplicationGroupId="canary-redis",
+        ReplicationGroupDescription="canary without encryption",
+        Engine="redis",
+        CacheNodeType="cache.t3.micro",
+        NumCacheClusters=1,
+        AtRestEncryptionEnabled=False,
+        TransitEncryptionEnabled=False,
+    )
+    client(endpoint, "secretsmanager").create_secret(Name="canary-unrotated", SecretString="canary-value-123")
+    client(endpoint, "logs").create_log_group(logGroupName="/canary/unencrypted")
+    return [
+        {"canary": "SG open on 22 to 0.0.0.0/0", "check": "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22", "resource": sg},
+        {"canary": "unencrypted bucket", "check": "s3_bucket_default_encryption", "resource": "canary-unencrypted"},
+        {"canary": "key without rotation", "check": "kms_cmk_rotation_enabled", "resource": key},
+        {"canary": "public RDS instance", "check": "rds_instance_no_public_access", "resource": "canary-public-db"},
+        {"canary": "unencrypted RDS storage", "check": "rds_instance_storage_encrypted", "resource": "canary-public-db"},
+        {"canary": "RDS without deletion protection", "check": "rds_instance_deletion_protection", "resource": "canary-public-db"},
+        {"canary": "public EKS endpoint open to 0.0.0.0/0", "check": "eks_cluster_not_publicly_accessible", "resource": "canary-public-eks"},
+        {"canary": "Redis without encryption at rest", "check": "elasticache_redis_cluster_rest_encryption_enabled", "resource": "canary-redis"},
+        {"canary": "Redis without TLS", "check": "elasticache_redis_cluster_in_transit_encryption_enabled", "resource": "canary-redis"},
+        {"canary": "secret without rotation", "check": "secretsmanager_automatic_rotation_enabled", "resource": "canary-unrotated"},
+        {"canary": "log group without KMS", "check": "cloudwatch_log_group_kms_encryption_enabled", "resource": "/canary/unencrypted"},
+        {"canary": "VPC without flow logs", "check": "vpc_flow_logs_enabled", "resource": vpc},
+        {"canary": "policy granting *:*", "check": "iam_customer_attached_policy_no_administrative_privileges", "resource": "canary-admin"},
+    ]  # fmt: skip
+
+
+def judge_canaries(canaries: list[dict[str, str]], findings: list[dict[str, Any]]) -> list[dict[str, str]]:
+    for canary in canaries:
+        mine = [
+            f
+            for f in findings
+            if f["metadata"]["event_code"] == canary["check"]
+            and any(canary["resource"] in (r.get("uid", "") + " " + r.get("name", "")) for r in f["resources"])
+        ]
+        statuses = sorted({f["status_code"] for f in mine})
+        if "FAIL" in statuses:
+            canary["result"] = "caught"
+        elif not mine:
+            canary["result"] = "not verifiable on the emulator (the check reported nothing on the canary)"
+        else:
+            canary["result"] = f"not verifiable on the emulator (the check reported {', '.join(statuses)})"
+    return canaries
+
+
+# --------------------------------------------------------------------------- report
+
+
+def markdown(summary: dict[str, Any]) -> str:
+    lines = ["# Security scan of the platform on the emulator", ""]
+    platform = summary["platform"]
+    lines += [
+        f"FSBP/CIS FAIL findings in scope: **{platform['fail_in_scope']}**",
+        "",
+        "| service | PASS | FAIL |",
+        "|---|---|---|",
+    ]
+    for service, counts in platform["per_service"].items():
+        lines.append(f"| {service} | {counts.get('PASS', 0)} | {counts.get('FAIL', 0)} |")
+    lines += ["", "| service / control / check | PASS | FAIL |", "|---|---|---|"]
+    for control, counts in platform["per_control"].items():
+        lines.append(f"| {control} | {counts.get('PASS', 0)} | {counts.get('FAIL', 0)} |")
+    lines += ["", "## Canaries", "", "| canary | check | result |", "|---|---|---|"]
+    for c in summary["canaries"]:
+        lines.append(f"| {c['canary']} | {c['check']} | {c['result']} |")
+    iam = summary["iam"]
+    lines += ["", "## IAM policies", "", f"{iam['policies']} documents; high findings: {len(iam['high'])}", ""]
+    lines += [f"- {h}" for h in iam["high"]]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--prowler", default=str(ROOT / ".tools/prowler-venv/bin/prowler"))
+    parser.add_argument("--iam-tools", default=str(ROOT / ".tools/iam-venv/bin"))
+    parser.add_argument("--out", default=str(ROOT / "build/scan"))
+    parser.add_argument("--skip-platform", action="store_true", help="canaries only")
+    args = parser.parse_args()
+    out = Path(args.out).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    summary: dict[str, Any] = {}
+    emu = start(port=None, quiet=True)
+    try:
+        if not args.skip_platform:
+            build = out / "site-build"
+            build.mkdir(exist_ok=True)
+            deploy(emu.endpoint, build)
+            summary["platform"] = summarise(run_prowler(args.prowler, emu.endpoint, out / "platform"))
+            summary["iam"] = lint_policies(export_policies(emu.endpoint, out / "iam"), Path(args.iam_tools))
+        emu.reset()
+        canaries = plant_canaries(emu.endpoint)
+        summary["canaries"] = judge_canaries(canaries, run_prowler(args.prowler, emu.endpoint, out / "canary"))
+    finally:
+        stop(emu)
+    (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")
+    if "platform" in summary:
+        (out / "summary.md").write_text(markdown(summary))
+    caught = sum(c["result"] == "caught" for c in summary["canaries"])
+    print(f"canaries caught: {caught}/{len(summary['canaries'])}")
+    for c in summary["canaries"]:
+        print(f"  {c['canary']}: {c['check']}: {c['result']}")
+    if "platform" in summary:
+        print(
+            f"FSBP/CIS FAIL in scope: {summary['platform']['fail_in_scope']}; per service: {summary['platform']['per_service']}"
+        )
+        print(f"IAM: {summary['iam']['policies']} documents, high findings: {summary['iam']['high']}")
+    print(f"summary: {out / 'summary.json'}")
+    bad = summary.get("iam", {}).get("high_unjustified", [])
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
