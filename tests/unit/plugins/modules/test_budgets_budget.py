@@ -222,3 +222,24 @@ def test_bad_input_fails_before_any_call(run, emulator, overrides, message) -> N
     assert message in result["msg"]
     after = emulator.counters()
     assert after["mutating"] == before["mutating"] and after["total"] == before["total"]
+
+
+def test_leak_report_finds_a_tagged_budget(run, aws, account) -> None:
+    """tagged_resources (the teardown's leak report) lists a budget carrying the environment's tags."""
+    from ansible_collections.ecap.platform.plugins.module_utils import tagged_resources
+
+    name = "ecap-leak"
+    run(args(name=name, tags={"Project": "ecap", "Environment": "leak"}))
+    run(args(name="ecap-other", tags={"Project": "ecap", "Environment": "other"}))
+    found = tagged_resources.list_resources(aws, {"Project": "ecap", "Environment": "leak"}, "us-west-2")
+    assert {
+        "service": "budgets",
+        "type": "budget",
+        "id": name,
+        "arn": f"arn:aws:budgets::{account}:budget/{name}",
+    } in found
+    assert not [r for r in found if r["id"] == "ecap-other"]
+    run({"name": name, "state": "absent"})
+    found = tagged_resources.list_resources(aws, {"Project": "ecap", "Environment": "leak"}, "us-west-2", ["budgets"])
+    assert found == []
+    run({"name": "ecap-other", "state": "absent"})
