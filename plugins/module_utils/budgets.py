@@ -46,7 +46,7 @@ NotificationKey = tuple[str, str, float, str]
 
 
 def validate(params: Mapping[str, Any]) -> list[str]:
-    """Errors in the module's options for ``state=present``, found before any API call."""
+    """Errors in the module's options, found before any API call (all of them only for ``state=present``)."""
     errors: list[str] = []
     name = params.get("name") or ""
     if not name or len(name) > 100 or ":" in name or "\\" in name:
@@ -54,6 +54,8 @@ def validate(params: Mapping[str, Any]) -> list[str]:
     account = params.get("account_id")
     if account is not None and not ACCOUNT_RE.match(account):
         errors.append(f"account_id={account!r} must be a 12-digit AWS account id.")
+    if params.get("state", "present") != "present":
+        return errors
     limit = params.get("limit_amount")
     if limit is None:
         errors.append("limit_amount is required with state=present.")
@@ -322,9 +324,13 @@ def _budget_request(wanted: Mapping[str, Any], raw: Mapping[str, Any] | None = N
         "BudgetType": wanted["budget_type"],
         "CostFilters": {key: list(values) for key, values in wanted["cost_filters"].items()},
     }
-    for kept in ("CostTypes", "TimePeriod"):  # not managed here: keep what AWS has
-        if raw and raw.get(kept) and (kept != "CostTypes" or wanted["budget_type"] == "COST"):
-            budget[kept] = raw[kept]
+    if raw:  # not managed here: keep what AWS has
+        if raw.get("CostTypes") and wanted["budget_type"] == "COST":
+            budget["CostTypes"] = raw["CostTypes"]
+        # A new time unit gets AWS's default period (from the start of the current one): the old start may not
+        # begin a quarter or a year.
+        if raw.get("TimePeriod") and raw.get("TimeUnit") == wanted["time_unit"]:
+            budget["TimePeriod"] = raw["TimePeriod"]
     return budget
 
 

@@ -292,7 +292,7 @@ def main() -> None:
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
-    errors = budgets.validate(params) if params["state"] == "present" else []
+    errors = budgets.validate(params)
     if errors:
         module.fail_json(msg=" ".join(errors))
     try:

@@ -101,6 +101,13 @@ def test_lifecycle(run, budgets, account, emulator) -> None:
     assert result["changed"] is False
     assert emulator.counters()["mutating"] == before
 
+    before = emulator.counters()["mutating"]
+    result = run(args(limit_amount=2000.5, time_unit="QUARTERLY"), check_mode=True)
+    assert result["changed"] is True and result["budget"]["limit_amount"] == 2000.5
+    assert result["diff"]["before"]["time_unit"] == "MONTHLY" and result["diff"]["after"]["time_unit"] == "QUARTERLY"
+    assert emulator.counters()["mutating"] == before, "check mode wrote"
+    assert float(described(budgets, account)["BudgetLimit"]["Amount"]) == 1500.0
+
     result = run(args(limit_amount=2000.5, time_unit="QUARTERLY"))
     assert result["changed"] is True
     assert result["diff"]["before"]["limit_amount"] == 1500.0 and result["diff"]["after"]["limit_amount"] == 2000.5
@@ -214,6 +221,7 @@ def test_paginated_reads(run, budgets, account) -> None:
         ),
         ({"cost_filters": {"TagKeyValue": "user:Project$ecap"}}, "cost_filters.TagKeyValue must be"),
         ({"account_id": "12345"}, "12-digit"),
+        ({"account_id": "12345", "state": "absent"}, "12-digit"),
     ],
 )
 def test_bad_input_fails_before_any_call(run, emulator, overrides, message) -> None:
@@ -243,3 +251,15 @@ def test_leak_report_finds_a_tagged_budget(run, aws, account) -> None:
     found = tagged_resources.list_resources(aws, {"Project": "ecap", "Environment": "leak"}, "us-west-2", ["budgets"])
     assert found == []
     run({"name": "ecap-other", "state": "absent"})
+
+
+def test_subscriber_call_order() -> None:
+    """Same-type swaps are UpdateSubscriber; deletions come first unless they would leave no subscriber."""
+    calls = budgets_utils.subscriber_calls
+    email, other = ("EMAIL", "a@example.com"), ("EMAIL", "b@example.com")
+    sns, sns2 = ("SNS", TOPIC), ("SNS", TOPIC + "2")
+    assert calls({sns}, {sns2}) == [("update", (sns, sns2))]
+    assert calls({email}, {sns}) == [("create", sns), ("delete", email)]
+    assert calls({email, other}, {email, sns}) == [("delete", other), ("create", sns)]
+    assert calls({email, sns}, {sns}) == [("delete", email)]
+    assert calls({sns}, {sns, email}) == [("create", email)]
