@@ -5,7 +5,7 @@
 DOCUMENTATION = r"""
 ---
 module: budgets_budget
-version_added: 0.9.0
+version_added: 0.5.0
 short_description: Manage an AWS Budgets budget, its notifications, subscribers and tags, with check mode and diff
 description:
   - Create, update and delete an AWS Budgets budget (no amazon.aws or community.aws module manages budgets).
