@@ -5,6 +5,20 @@ Add a service: create ``emulator/services/<service>/`` with ``__init__.py`` impo
 add it to the import below.
 """
 
-from emulator.services import ce, ec2, eks, elasticache, elbv2, iam, kafka, kms, logs, rds, s3, servicequotas
+from emulator.services import budgets, ce, ec2, eks, elasticache, elbv2, iam, kafka, kms, logs, rds, s3, servicequotas
 
-__all__ = ["ce", "ec2", "eks", "elasticache", "elbv2", "iam", "kafka", "kms", "logs", "rds", "s3", "servicequotas"]
+__all__ = [
+    "budgets",
+    "ce",
+    "ec2",
+    "eks",
+    "elasticache",
+    "elbv2",
+    "iam",
+    "kafka",
+    "kms",
+    "logs",
+    "rds",
+    "s3",
+    "servicequotas",
+]

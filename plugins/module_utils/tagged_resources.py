@@ -255,3 +255,19 @@ def _eks(ctx: Context) -> Iterator[Resource]:
             described = eks.describe_addon(clusterName=name, addonName=addon)["addon"]
             if described.get("status") != "DELETING" and ctx.matches(described.get("tags") or {}):
                 yield Resource("eks", "addon", f"{name}/{addon}", described["addonArn"])
+
+
+# --- AWS Budgets --------------------------------------------------------------------------------
+
+
+@lister("budgets")
+def _budgets(ctx: Context) -> Iterator[Resource]:
+    """The account's budgets carrying the tags (global: the same in every region; not in GetResources)."""
+    budgets = ctx.client("budgets")
+    for budget in _pages(budgets, "describe_budgets", "Budgets", AccountId=ctx.account):
+        arn = f"arn:aws:budgets::{ctx.account}:budget/{budget['BudgetName']}"
+        if ctx.matches(tag_dict(budgets.list_tags_for_resource(ResourceARN=arn).get("ResourceTags"))):
+            yield Resource("budgets", "budget", budget["BudgetName"], arn)
+
+
+FULLY_LISTED.add("budgets")
