@@ -12,6 +12,7 @@ import collections
 import json
 
 import pytest
+import yaml
 
 PROJECT_TAG = "Project=ecap"
 SERVICES = {"eks", "rds", "msk", "redis", "s3", "logs", "secrets", "sns"}
@@ -177,6 +178,81 @@ def test_create(runner, aws, emulator):
     assert len(outputs["network"]["private_subnet_ids"]) == 3
     assert set(outputs["security_groups"]["group_ids"]) == SG_KEYS
     assert set(outputs["kms"]["key_arns"]) == SERVICES
+
+
+# Containers of the upstream charts that cannot be given a probe, with the reason.
+NO_PROBES: dict[str, str] = {}
+
+
+def _rendered(runner) -> list[dict]:
+    manifests = runner.build_dir / "k8s" / "manifests"
+    return [doc for path in sorted(manifests.glob("*.yaml")) for doc in yaml.safe_load_all(path.read_text()) if doc]
+
+
+def _pod_spec(obj: dict) -> dict | None:
+    spec = obj.get("spec") or {}
+    if obj["kind"] in ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"):
+        return spec["template"]["spec"]
+    if obj["kind"] == "CronJob":
+        return spec["jobTemplate"]["spec"]["template"]["spec"]
+    return None
+
+
+def test_kubernetes_tier_is_rendered_from_what_the_emulator_holds(runner, aws):
+    """The local site renders the Kubernetes tier (no API server here): strict validation passed in the run
+    (k8s_manifest_validate); the IRSA annotations are the role ARNs IAM holds, the ConfigMap the endpoints
+    the emulated RDS, MSK, Redis and S3 report, and every container is bounded, probed and non-root."""
+    objects = _rendered(runner)
+    by_key = {(o["kind"], o["metadata"].get("namespace"), o["metadata"]["name"]): o for o in objects}
+    iam, cluster = aws("iam"), "ecap-local-eks"
+    for namespace, name, role in [
+        ("ecap", "analytics", "analytics"),
+        ("kube-system", "aws-load-balancer-controller", "load-balancer-controller"),
+        ("kube-system", "cluster-autoscaler", "cluster-autoscaler"),
+    ]:
+        annotations = by_key[("ServiceAccount", namespace, name)]["metadata"]["annotations"]
+        assert annotations["eks.amazonaws.com/role-arn"] == iam.get_role(RoleName=f"{cluster}-{role}")["Role"]["Arn"]
+
+    db = aws("rds").describe_db_instances(DBInstanceIdentifier="ecap-local-postgres")["DBInstances"][0]
+    [msk_arn] = [c["ClusterArn"] for c in aws("kafka").list_clusters_v2()["ClusterInfoList"]]
+    brokers = aws("kafka").get_bootstrap_brokers(ClusterArn=msk_arn)
+    [group] = aws("elasticache").describe_replication_groups()["ReplicationGroups"]
+    buckets = [b["Name"] for b in aws("s3").list_buckets()["Buckets"] if b["Name"].startswith("ecap-local-data-lake")]
+    assert by_key[("ConfigMap", "ecap", "platform-endpoints")]["data"] == {
+        "RDS_HOST": db["Endpoint"]["Address"],
+        "RDS_PORT": str(db["Endpoint"]["Port"]),
+        "RDS_DB": "ecommerce_analytics",
+        "MSK_BOOTSTRAP": brokers["BootstrapBrokerStringSaslIam"],
+        "REDIS_HOST": group["NodeGroups"][0]["PrimaryEndpoint"]["Address"],
+        "REDIS_PORT": str(group["NodeGroups"][0]["PrimaryEndpoint"]["Port"]),
+        "DATALAKE_BUCKET": buckets[0],
+        "AWS_REGION": "us-west-2",
+    }
+    vpc_cidr = aws("ec2").describe_vpcs(Filters=[{"Name": "tag:Project", "Values": ["ecap"]}])["Vpcs"][0]["CidrBlock"]
+    assert by_key[("ConfigMap", "ecap", "platform-network")]["data"] == {"VPC_CIDR": vpc_cidr}
+
+    target_groups = {
+        tg["TargetGroupName"]: tg["TargetGroupArn"] for tg in aws("elbv2").describe_target_groups()["TargetGroups"]
+    }
+    bindings = {o["metadata"]["name"]: o["spec"] for o in objects if o["kind"] == "TargetGroupBinding"}
+    assert bindings["grafana"]["targetGroupARN"] == target_groups["ecap-local-grafana"]
+    assert bindings["streamlit"]["targetGroupARN"] == target_groups["ecap-local-dashboard"]
+
+    workloads = [(o, _pod_spec(o)) for o in objects if _pod_spec(o) is not None]
+    assert {o["metadata"]["name"] for o, _ in workloads} >= {"aws-load-balancer-controller", "metrics-server"}
+    for obj, pod in workloads:
+        pod_context = pod.get("securityContext") or {}
+        for container in pod.get("initContainers", []) + pod["containers"]:
+            where = f"{obj['kind']} {obj['metadata']['name']} container {container['name']}"
+            resources = container.get("resources") or {}
+            assert set(resources.get("requests", {})) >= {"cpu", "memory"}, where
+            assert set(resources.get("limits", {})) >= {"cpu", "memory"}, where
+            context = {**pod_context, **(container.get("securityContext") or {})}
+            assert context.get("runAsNonRoot") is True or (context.get("runAsUser") or 0) > 0, where
+            assert context.get("allowPrivilegeEscalation") is False, where
+            long_running = obj["kind"] in ("Deployment", "StatefulSet", "DaemonSet")
+            if long_running and container in pod["containers"] and where not in NO_PROBES:
+                assert container.get("livenessProbe") and container.get("readinessProbe"), where
 
 
 def test_plan_shows_exactly_the_drift_made_by_hand(runner, emulator, aws):

@@ -1,0 +1,98 @@
+"""k8s_manifest_validate: built-in kinds strictly for a Kubernetes version, custom kinds against their CRDs."""
+
+from __future__ import annotations
+
+import tarfile
+from pathlib import Path
+
+import pytest
+import yaml
+from ansible_collections.ecap.platform.plugins.module_utils.k8s_validate import validate_paths
+from ansible_collections.ecap.platform.plugins.modules import k8s_manifest_validate
+
+ROOT = Path(__file__).resolve().parents[4]
+CHART = ROOT / "tests/fixtures/charts/aws-load-balancer-controller-3.5.0.tgz"
+
+DEPLOYMENT = {
+    "apiVersion": "apps/v1",
+    "kind": "Deployment",
+    "metadata": {"name": "web", "namespace": "ecap"},
+    "spec": {
+        "selector": {"matchLabels": {"app": "web"}},
+        "template": {
+            "metadata": {"labels": {"app": "web"}},
+            "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}]},
+        },
+    },
+}
+BINDING = {
+    "apiVersion": "elbv2.k8s.aws/v1beta1",
+    "kind": "TargetGroupBinding",
+    "metadata": {"name": "streamlit", "namespace": "ecap"},
+    "spec": {
+        "targetGroupARN": "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/d/1",
+        "serviceRef": {"name": "streamlit", "port": 8501},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def crds(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("crds")
+    with tarfile.open(CHART) as tgz:
+        member = tgz.getmember("aws-load-balancer-controller/crds/crds.yaml")
+        (out / "crds.yaml").write_bytes(tgz.extractfile(member).read())
+    return out
+
+
+def write(tmp_path: Path, *objects) -> Path:
+    path = tmp_path / "objects.yaml"
+    path.write_text(yaml.safe_dump_all(objects))
+    return path
+
+
+def test_valid_objects_pass(tmp_path, crds):
+    counts, invalid = validate_paths([write(tmp_path, DEPLOYMENT, BINDING)], "1.33", [crds])
+    assert invalid == []
+    assert counts == {"Deployment": 1, "TargetGroupBinding": 1}
+
+
+def test_unknown_field_of_a_builtin_kind_fails_naming_it(tmp_path, crds):
+    bad = yaml.safe_load(yaml.safe_dump(DEPLOYMENT))
+    bad["spec"]["template"]["spec"]["containers"][0]["imagePullPolice"] = "Always"
+    _, invalid = validate_paths([write(tmp_path, bad)], "1.33", [crds])
+    assert len(invalid) == 1 and invalid[0]["name"] == "ecap/web"
+    assert "imagePullPolice" in " ".join(invalid[0]["errors"])
+
+
+def test_custom_kind_is_checked_against_its_crd(tmp_path, crds):
+    missing = {**BINDING, "spec": {"targetGroupARN": BINDING["spec"]["targetGroupARN"]}}
+    unknown = {**BINDING, "spec": {**BINDING["spec"], "targetGroupArn": "x"}}
+    _, invalid = validate_paths([write(tmp_path, missing, unknown)], "1.33", [crds])
+    errors = [" ".join(i["errors"]) for i in invalid]
+    assert len(errors) == 2
+    assert "serviceRef" in errors[0] and "required" in errors[0]
+    assert "targetGroupArn" in errors[1]
+
+
+def test_a_kind_with_no_schema_fails(tmp_path):
+    obj = {"apiVersion": "example.com/v1", "kind": "Widget", "metadata": {"name": "w"}}
+    _, invalid = validate_paths([write(tmp_path, obj)], "1.33", [])
+    assert invalid and "no schema" in invalid[0]["errors"][0]
+
+
+def test_the_module_fails_listing_the_invalid_objects(tmp_path, crds, capsys):
+    import json
+
+    from ansible.module_utils.testing import patch_module_args
+
+    bad = {**DEPLOYMENT, "spec": {**DEPLOYMENT["spec"], "replica": 2}}
+    args = {"paths": [str(write(tmp_path, DEPLOYMENT, bad))], "kubernetes_version": "1.33", "crd_paths": [str(crds)]}
+    with patch_module_args(args), pytest.raises(SystemExit):
+        k8s_manifest_validate.main()
+    result = json.loads(capsys.readouterr().out)
+    assert result["failed"] and result["total"] == 2 and len(result["invalid"]) == 1
+    assert "replica" in result["msg"]
+    with patch_module_args({**args, "kubernetes_version": "v1.33"}), pytest.raises(SystemExit):
+        k8s_manifest_validate.main()
+    assert "MAJOR.MINOR" in json.loads(capsys.readouterr().out)["msg"]
