@@ -22,6 +22,7 @@ import collections
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -80,7 +81,8 @@ def client(endpoint: str, service: str):
 # --------------------------------------------------------------------------- prowler
 
 
-def run_prowler(prowler: str, endpoint: str, out: Path) -> list[dict[str, Any]]:
+def run_prowler(prowler: str, endpoint: str, out: Path, checks: list[str] | None = None) -> list[dict[str, Any]]:
+    """prowler over the emulator: the FSBP and CIS 5.0 checks, or only ``checks`` (the canary scan)."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     cmd = [
@@ -89,8 +91,7 @@ def run_prowler(prowler: str, endpoint: str, out: Path) -> list[dict[str, Any]]:
         "--region",
         REGION,
         "--scan-unused-services",
-        "--compliance",
-        *FRAMEWORKS,
+        *(["--checks", *checks] if checks else ["--compliance", *FRAMEWORKS]),
         "--output-formats",
         "json-ocsf",
         "--output-directory",
@@ -203,48 +204,49 @@ def lint_policies(files: list[Path], tools: Path) -> dict[str, Any]:
     report: dict[str, Any] = {"policies": len(files), "parliament": {}, "cloudsplaining": {}}
     for path in files:
         is_trust = path.name.startswith("trust-")
-        args = [parliament, "--file", str(path), "--json"] + (
-            ["--include_policy_types", "RESOURCE"] if is_trust else []
-        )
-        proc = subprocess.run(args, capture_output=True, text=True)
+        # --string: parliament refuses --file when its standard input is not a terminal
+        args = [parliament, "--string", path.read_text(), "--json"]
+        proc = subprocess.run(args, capture_output=True, text=True, stdin=subprocess.DEVNULL)
         found = [json.loads(line) for line in proc.stdout.splitlines() if line.strip().startswith("{")]
+        if is_trust:  # a trust policy has a Principal and sts:AssumeRole*: parliament's identity-policy rules only
+            found = [f for f in found if f.get("issue") not in ("UNKNOWN_PRINCIPAL", "RESOURCE_STAR")]
         if found:
             report["parliament"][path.name] = [
                 {"issue": f.get("issue"), "severity": f.get("severity"), "title": f.get("title")} for f in found
             ]
         if is_trust:
             continue
-        csp_out = path.with_suffix(".cloudsplaining")
-        shutil.rmtree(csp_out, ignore_errors=True)
         proc = subprocess.run(
-            [cloudsplaining, "scan-policy-file", "--input-file", str(path), "--output", str(csp_out)],
+            [cloudsplaining, "scan-policy-file", "--input-file", str(path), "--high-priority-only"],
             capture_output=True,
             text=True,
         )
-        results = {}
-        for line in proc.stdout.splitlines():
-            # "Issue found: Data Exfiltration" / "Actions: s3:GetObject" lines of the CLI's text report
-            if line.startswith("Issue found:"):
-                results.setdefault(line.split(":", 1)[1].strip(), [])
-            elif line.startswith("Actions:") and results:
-                results[list(results)[-1]] = line.split(":", 1)[1].strip().split(", ")
-        if results:
-            report["cloudsplaining"][path.name] = results
+        text = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout + proc.stderr)
+        issues: dict[str, list[str]] = {}
+        current = None
+        for line in text.splitlines():
+            if line.startswith("Potential Issue found:"):
+                current = line.split(":", 1)[1].strip().removeprefix("Policy is capable of ").strip()
+                issues[current] = []
+            elif line.startswith("Actions:") and current:
+                issues[current] = line.split(":", 1)[1].strip().split(", ")
+        if issues:
+            report["cloudsplaining"][path.name] = issues
     high = [
-        f"{name}: {f['issue']}"
+        f"{name}: parliament {f['issue']}"
         for name, findings in report["parliament"].items()
         for f in findings
         if str(f.get("severity")).upper() in ("HIGH", "CRITICAL")
     ]
-    # cloudsplaining's risk categories; privilege escalation, resource exposure and credentials exposure are high.
+    # cloudsplaining's high-priority risks (its --high-priority-only): of actions without resource constraints.
     high += [
-        f"{name}: {issue}"
+        f"{name}: cloudsplaining {issue} ({', '.join(actions[:5])}{', ...' if len(actions) > 5 else ''})"
         for name, issues in report["cloudsplaining"].items()
-        for issue in issues
-        if issue in ("Privilege Escalation", "Resource Exposure", "Credentials Exposure", "Infrastructure Modification")
+        for issue, actions in issues.items()
+        if issue in ("Privilege Escalation", "Resource Exposure", "Data Exfiltration", "Credentials Exposure")
     ]
     report["high"] = high
-    report["high_unjustified"] = [h for h in high if h not in JUSTIFIED]
+    report["high_unjustified"] = [h for h in high if h.split(" (")[0] not in JUSTIFIED]
     return report
 
 
@@ -264,6 +266,16 @@ def plant_canaries(endpoint: str) -> list[dict[str, str]]:
         GroupId=sg,
         IpPermissions=[{"IpProtocol": "tcp", "FromPort": 22, "ToPort": 22, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
     )
+    # A public database: publicly accessible, in a subnet routed to an internet gateway, its port open to the world.
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc)
+    main_rt = ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["RouteTables"][0]
+    ec2.create_route(RouteTableId=main_rt["RouteTableId"], DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    db_sg = ec2.create_security_group(GroupName="canary-db-open", Description="canary", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(
+        GroupId=db_sg,
+        IpPermissions=[{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}],
+    )
     s3.create_bucket(Bucket="canary-unencrypted", CreateBucketConfiguration={"LocationConstraint": REGION})
     key = kms.create_key(Description="canary without rotation")["KeyMetadata"]["KeyId"]
     rds = client(endpoint, "rds")
@@ -278,6 +290,7 @@ def plant_canaries(endpoint: str) -> list[dict[str, str]]:
         PubliclyAccessible=True,
         StorageEncrypted=False,
         DBSubnetGroupName="canary",
+        VpcSecurityGroupIds=[db_sg],
         BackupRetentionPeriod=0,
         DeletionProtection=False,
     )
@@ -306,6 +319,7 @@ def plant_canaries(endpoint: str) -> list[dict[str, str]]:
         Engine="redis",
         CacheNodeType="cache.t3.micro",
         NumCacheClusters=1,
+        SnapshotRetentionLimit=0,
         AtRestEncryptionEnabled=False,
         TransitEncryptionEnabled=False,
     )
@@ -313,7 +327,8 @@ def plant_canaries(endpoint: str) -> list[dict[str, str]]:
     client(endpoint, "logs").create_log_group(logGroupName="/canary/unencrypted")
     return [
         {"canary": "SG open on 22 to 0.0.0.0/0", "check": "ec2_securitygroup_allow_ingress_from_internet_to_tcp_port_22", "resource": sg},
-        {"canary": "unencrypted bucket", "check": "s3_bucket_default_encryption", "resource": "canary-unencrypted"},
+        {"canary": "bucket without SSE-KMS", "check": "s3_bucket_kms_encryption", "resource": "canary-unencrypted"},
+        {"canary": "bucket without public access block", "check": "s3_bucket_level_public_access_block", "resource": "canary-unencrypted"},
         {"canary": "key without rotation", "check": "kms_cmk_rotation_enabled", "resource": key},
         {"canary": "public RDS instance", "check": "rds_instance_no_public_access", "resource": "canary-public-db"},
         {"canary": "unencrypted RDS storage", "check": "rds_instance_storage_encrypted", "resource": "canary-public-db"},
@@ -321,6 +336,7 @@ def plant_canaries(endpoint: str) -> list[dict[str, str]]:
         {"canary": "public EKS endpoint open to 0.0.0.0/0", "check": "eks_cluster_not_publicly_accessible", "resource": "canary-public-eks"},
         {"canary": "Redis without encryption at rest", "check": "elasticache_redis_cluster_rest_encryption_enabled", "resource": "canary-redis"},
         {"canary": "Redis without TLS", "check": "elasticache_redis_cluster_in_transit_encryption_enabled", "resource": "canary-redis"},
+        {"canary": "Redis without backups", "check": "elasticache_redis_cluster_backup_enabled", "resource": "canary-redis"},
         {"canary": "secret without rotation", "check": "secretsmanager_automatic_rotation_enabled", "resource": "canary-unrotated"},
         {"canary": "log group without KMS", "check": "cloudwatch_log_group_kms_encryption_enabled", "resource": "/canary/unencrypted"},
         {"canary": "VPC without flow logs", "check": "vpc_flow_logs_enabled", "resource": vpc},
@@ -392,7 +408,8 @@ def main() -> int:
             summary["iam"] = lint_policies(export_policies(emu.endpoint, out / "iam"), Path(args.iam_tools))
         emu.reset()
         canaries = plant_canaries(emu.endpoint)
-        summary["canaries"] = judge_canaries(canaries, run_prowler(args.prowler, emu.endpoint, out / "canary"))
+        checks = sorted({c["check"] for c in canaries})
+        summary["canaries"] = judge_canaries(canaries, run_prowler(args.prowler, emu.endpoint, out / "canary", checks))
     finally:
         stop(emu)
     (out / "summary.json").write_text(json.dumps(summary, indent=2, sort_keys=True) + "\n")

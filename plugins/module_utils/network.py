@@ -43,8 +43,8 @@ def _validate_prefixes(vpc: ipaddress.IPv4Network, prefixes: dict[str, int]) -> 
     for tier, prefix in merged.items():
         if isinstance(prefix, bool) or not isinstance(prefix, int):
             raise SubnetPlanError(f"network_subnet_prefixes.{tier}={prefix!r} must be an integer prefix length")
-        if tier not in prefixes and prefix < vpc.prefixlen:
-            # The user set no prefix for this tier: the VPC is what is too small.
+        if prefix == DEFAULT_PREFIXES[tier] and prefix < vpc.prefixlen:
+            # The tier keeps its default size (the role passes the defaults): the VPC is what is too small.
             raise SubnetPlanError(
                 f"network_vpc_cidr={vpc} is too small for the default {tier} subnets "
                 f"(network_subnet_prefixes.{tier}=/{prefix}): use a VPC of /{prefix} or larger (/16 to /{prefix}), "
