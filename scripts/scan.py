@@ -209,7 +209,8 @@ def lint_policies(files: list[Path], tools: Path) -> dict[str, Any]:
         proc = subprocess.run(args, capture_output=True, text=True, stdin=subprocess.DEVNULL)
         found = [json.loads(line) for line in proc.stdout.splitlines() if line.strip().startswith("{")]
         if is_trust:  # a trust policy has a Principal and sts:AssumeRole*: parliament's identity-policy rules only
-            found = [f for f in found if f.get("issue") not in ("UNKNOWN_PRINCIPAL", "RESOURCE_STAR")]
+            # (parliament reads every document as an identity policy: a Principal makes it MALFORMED)
+            found = [f for f in found if f.get("issue") not in ("UNKNOWN_PRINCIPAL", "RESOURCE_STAR", "MALFORMED")]
         if found:
             report["parliament"][path.name] = [
                 {"issue": f.get("issue"), "severity": f.get("severity"), "title": f.get("title")} for f in found
