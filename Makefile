@@ -75,7 +75,7 @@ emulator-stop:
 # file (and its private emulator) on one worker, so the long site sequence runs beside the rest.
 test: setup
 	$(MAKE) lint
-	$(BIN)/pytest -q -n 3 --dist loadfile --durations=12 tests --ignore=tests/integration/test_targets.py --ignore=tests/integration/test_ops_data.py --ignore=tests/integration/test_ops_day2.py --ignore=tests/reliability
+	$(BIN)/pytest -q -n 3 --dist loadfile --no-loadscope-reorder --durations=12 tests --ignore=tests/integration/test_targets.py --ignore=tests/integration/test_ops_data.py --ignore=tests/integration/test_ops_day2.py --ignore=tests/reliability
 
 # The amazon.aws-style integration target of each module (tests/integration/targets/); the
 # modules are also tested in process (tests/unit/plugins/modules) and through their roles.

@@ -44,7 +44,8 @@ class PlayResult:
         return [t["name"] for t in self.tasks if t["changed"]]
 
     def failed_tasks(self) -> list[str]:
-        return [f"{t['name']}: {t['msg']}" for t in self.tasks if t["failed"]]
+        # A module that crashed has no msg of its own worth reading: its stderr (the traceback) is.
+        return [f"{t['name']}: {t['msg']}{_stderr(t['result'])}" for t in self.tasks if t["failed"]]
 
     def failure_text(self) -> str:
         return "\n".join(self.failed_tasks()) or self.stderr[-3000:]
@@ -64,6 +65,10 @@ def _flatten(raw: dict[str, Any]) -> list[dict[str, Any]]:
                 {"name": task["task"]["name"], "changed": changed, "failed": failed, "msg": msg, "result": result}
             )
     return tasks
+
+
+def _stderr(result: dict[str, Any]) -> str:
+    return f"\n{result['module_stderr'][-3000:]}" if result.get("module_stderr") else ""
 
 
 @dataclass
@@ -100,6 +105,11 @@ class Runner:
             raw = json.loads(proc.stdout[proc.stdout.index("{") :])
         except ValueError:
             raw = {}
+        # Each run's JSON log, numbered, beside the build: to read a failure or a slow task afterwards.
+        runs = self.build_dir / "runs"
+        runs.mkdir(exist_ok=True)
+        name = f"{len(list(runs.iterdir())):02d}-{Path(playbook).stem}{'-check' if check else ''}.json"
+        (runs / name).write_text(proc.stdout)
         return PlayResult(proc.returncode, raw, proc.stderr + proc.stdout[-2000:], _flatten(raw))
 
 
@@ -209,7 +219,22 @@ def foundation(aws) -> dict[str, Any]:
     return make_foundation(aws)
 
 
+# The longest files first (make test runs --dist loadfile --no-loadscope-reorder): the whole-site sequence
+# (nine plan, site and teardown runs one after another) starts at once on one worker, the slow tier files
+# on the others, and the many short files fill in around them (longest-processing-time-first scheduling).
+SLOW_FIRST = (
+    "tests/integration/test_site.py",
+    "tests/integration/test_role_eks.py",
+    "tests/integration/test_role_msk.py",
+    "tests/integration/test_role_ingress.py",
+)
+
+
 def pytest_collection_modifyitems(session, config, items):
-    """Collect the whole-site sequence first: it is the longest file, so with ``--dist loadfile``
-    a worker starts it at once and the other files fill the other workers around it."""
-    items.sort(key=lambda item: item.nodeid.split("::")[0] != "tests/integration/test_site.py")
+    def rank(item) -> int:
+        path = item.nodeid.split("::")[0]
+        if path in SLOW_FIRST:
+            return SLOW_FIRST.index(path)
+        return len(SLOW_FIRST) + (not path.startswith("tests/integration/"))
+
+    items.sort(key=rank)

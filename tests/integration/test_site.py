@@ -8,6 +8,7 @@ test_role_<tier>.py on a boto3-made foundation; this file proves the tiers toget
 
 from __future__ import annotations
 
+import base64
 import collections
 import json
 
@@ -181,7 +182,12 @@ def test_create(runner, aws, emulator):
 
 
 # Containers of the upstream charts that cannot be given a probe, with the reason.
-NO_PROBES: dict[str, str] = {}
+# Containers whose chart offers no probe value. The cluster-autoscaler chart (9.59.0) hard-codes a liveness
+# probe and no readiness probe; the autoscaler is a leader-elected controller that no Service routes to, so
+# readiness would gate nothing. A post-renderer could add one: not done (docs/monitoring.md, known gaps).
+NO_PROBES: dict[str, str] = {
+    "Deployment cluster-autoscaler-aws-cluster-autoscaler container aws-cluster-autoscaler": "readiness",
+}
 
 
 def _rendered(runner) -> list[dict]:
@@ -217,7 +223,7 @@ def test_kubernetes_tier_is_rendered_from_what_the_emulator_holds(runner, aws):
     [msk_arn] = [c["ClusterArn"] for c in aws("kafka").list_clusters_v2()["ClusterInfoList"]]
     brokers = aws("kafka").get_bootstrap_brokers(ClusterArn=msk_arn)
     [group] = aws("elasticache").describe_replication_groups()["ReplicationGroups"]
-    buckets = [b["Name"] for b in aws("s3").list_buckets()["Buckets"] if b["Name"].startswith("ecap-local-data-lake")]
+    buckets = [b["Name"] for b in aws("s3").list_buckets()["Buckets"] if b["Name"].startswith("ecap-local-datalake-")]
     assert by_key[("ConfigMap", "ecap", "platform-endpoints")]["data"] == {
         "RDS_HOST": db["Endpoint"]["Address"],
         "RDS_PORT": str(db["Endpoint"]["Port"]),
@@ -239,7 +245,14 @@ def test_kubernetes_tier_is_rendered_from_what_the_emulator_holds(runner, aws):
     assert bindings["streamlit"]["targetGroupARN"] == target_groups["ecap-local-dashboard"]
 
     workloads = [(o, _pod_spec(o)) for o in objects if _pod_spec(o) is not None]
-    assert {o["metadata"]["name"] for o, _ in workloads} >= {"aws-load-balancer-controller", "metrics-server"}
+    assert {o["metadata"]["name"] for o, _ in workloads} >= {
+        "aws-load-balancer-controller",
+        "metrics-server",
+        "streamlit-dashboard",
+    }
+    # The seed's port-forwards: svc/streamlit 8501 and svc/grafana 3000.
+    assert by_key[("Service", "ecap", "streamlit")]["spec"]["ports"][0]["port"] == 8501
+    assert by_key[("Service", "monitoring", "grafana")]["spec"]["ports"][0]["port"] == 3000
     for obj, pod in workloads:
         pod_context = pod.get("securityContext") or {}
         for container in pod.get("initContainers", []) + pod["containers"]:
@@ -251,8 +264,16 @@ def test_kubernetes_tier_is_rendered_from_what_the_emulator_holds(runner, aws):
             assert context.get("runAsNonRoot") is True or (context.get("runAsUser") or 0) > 0, where
             assert context.get("allowPrivilegeEscalation") is False, where
             long_running = obj["kind"] in ("Deployment", "StatefulSet", "DaemonSet")
-            if long_running and container in pod["containers"] and where not in NO_PROBES:
-                assert container.get("livenessProbe") and container.get("readinessProbe"), where
+            if long_running and container in pod["containers"]:
+                assert container.get("livenessProbe"), where
+                assert container.get("readinessProbe") or NO_PROBES.get(where) == "readiness", where
+
+    # helm template makes fresh webhook certificates on each run: they are masked, so a re-run writes nothing.
+    masked = base64.b64encode(b"generated-at-install").decode()
+    webhooks = [o for o in objects if o["kind"].endswith("WebhookConfiguration")]
+    bundles = [w["clientConfig"].get("caBundle") for o in webhooks for w in o["webhooks"]]
+    bundles = [b for b in bundles if b is not None]
+    assert bundles and set(bundles) == {masked}
 
 
 def test_plan_shows_exactly_the_drift_made_by_hand(runner, emulator, aws):

@@ -96,3 +96,10 @@ def test_the_module_fails_listing_the_invalid_objects(tmp_path, crds, capsys):
     with patch_module_args({**args, "kubernetes_version": "v1.33"}), pytest.raises(SystemExit):
         k8s_manifest_validate.main()
     assert "MAJOR.MINOR" in json.loads(capsys.readouterr().out)["msg"]
+    # A file that is not YAML (e.g. a bad substitution in the render) fails naming the file and the line.
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("webhooks:\n- clientConfig:\n\\1: abc\n    service:\n      name: x\n")
+    with patch_module_args({**args, "paths": [str(broken)]}), pytest.raises(SystemExit):
+        k8s_manifest_validate.main()
+    msg = json.loads(capsys.readouterr().out)["msg"]
+    assert "broken.yaml is not valid YAML" in msg and "line 4" in msg
