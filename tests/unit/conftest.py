@@ -55,3 +55,18 @@ def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
         monkeypatch.setenv(name, "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-west-2")
+
+
+ALB_CHART = ROOT / "tests" / "fixtures" / "charts" / "aws-load-balancer-controller-3.5.0.tgz"
+
+
+@pytest.fixture(scope="session")
+def alb_crd_dir(tmp_path_factory) -> Path:
+    """A folder with the AWS Load Balancer Controller chart's CRDs (TargetGroupBinding, IngressClassParams)."""
+    import tarfile
+
+    out = tmp_path_factory.mktemp("alb-crds")
+    with tarfile.open(ALB_CHART) as tgz:
+        member = tgz.getmember("aws-load-balancer-controller/crds/crds.yaml")
+        (out / "crds.yaml").write_bytes(tgz.extractfile(member).read())
+    return out

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import tarfile
 from pathlib import Path
 
 import jsonschema
@@ -26,7 +25,6 @@ from test_monitoring import _tool  # the same helm lookup (.tools/bin, then PATH
 ROOT = Path(__file__).resolve().parents[3]
 CHART = ROOT / "charts" / "streamlit-dashboard"
 ROLE_VALUES = ROOT / "roles" / "k8s_apps" / "templates" / "values" / "streamlit-dashboard.yml.j2"
-ALB_CHART = ROOT / "tests" / "fixtures" / "charts" / "aws-load-balancer-controller-3.5.0.tgz"
 KUBE_VERSION = "1.33"
 TG_ARN = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/ecap-dev-dashboard/0123456789abcdef"
 
@@ -63,12 +61,8 @@ def role_values(env: str = "dev", **overrides) -> str:
 
 
 @pytest.fixture(scope="module")
-def alb_crds(tmp_path_factory) -> dict:
-    out = tmp_path_factory.mktemp("crds")
-    with tarfile.open(ALB_CHART) as tgz:
-        member = tgz.getmember("aws-load-balancer-controller/crds/crds.yaml")
-        (out / "crds.yaml").write_bytes(tgz.extractfile(member).read())
-    return crd_schemas([out])
+def alb_crds(alb_crd_dir) -> dict:
+    return crd_schemas([alb_crd_dir])
 
 
 def test_helm_lint_is_clean_on_defaults_and_on_the_role_values(tmp_path):

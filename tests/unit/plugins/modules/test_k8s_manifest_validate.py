@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import tarfile
 from pathlib import Path
 
 import pytest
 import yaml
 from ansible_collections.ecap.platform.plugins.module_utils.k8s_validate import validate_paths
 from ansible_collections.ecap.platform.plugins.modules import k8s_manifest_validate
-
-ROOT = Path(__file__).resolve().parents[4]
-CHART = ROOT / "tests/fixtures/charts/aws-load-balancer-controller-3.5.0.tgz"
 
 DEPLOYMENT = {
     "apiVersion": "apps/v1",
@@ -36,13 +32,9 @@ BINDING = {
 }
 
 
-@pytest.fixture(scope="module")
-def crds(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("crds")
-    with tarfile.open(CHART) as tgz:
-        member = tgz.getmember("aws-load-balancer-controller/crds/crds.yaml")
-        (out / "crds.yaml").write_bytes(tgz.extractfile(member).read())
-    return out
+@pytest.fixture
+def crds(alb_crd_dir) -> Path:
+    return alb_crd_dir
 
 
 def write(tmp_path: Path, *objects) -> Path:
