@@ -217,24 +217,3 @@ def foundation(aws) -> dict[str, Any]:
     Use: ``runner.run("site.yml", "--tags", "rds", extra=foundation)``.
     """
     return make_foundation(aws)
-
-
-# The longest files first (make test runs --dist loadfile --no-loadscope-reorder): the whole-site sequence
-# (nine plan, site and teardown runs one after another) starts at once on one worker, the slow tier files
-# on the others, and the many short files fill in around them (longest-processing-time-first scheduling).
-SLOW_FIRST = (
-    "tests/integration/test_site.py",
-    "tests/integration/test_role_eks.py",
-    "tests/integration/test_role_msk.py",
-    "tests/integration/test_role_ingress.py",
-)
-
-
-def pytest_collection_modifyitems(session, config, items):
-    def rank(item) -> int:
-        path = item.nodeid.split("::")[0]
-        if path in SLOW_FIRST:
-            return SLOW_FIRST.index(path)
-        return len(SLOW_FIRST) + (not path.startswith("tests/integration/"))
-
-    items.sort(key=rank)
