@@ -122,10 +122,14 @@ def service_from_environ(environ: dict[str, Any]) -> str:
 @cache
 def service_model(signing_name: str) -> Any | None:
     """botocore's service model for a signing name, or None (cached per service)."""
+    import botocore.loaders
     import botocore.session
     from botocore.exceptions import UnknownServiceError
 
-    session = botocore.session.get_session()
+    # A private loader: botocore edits a loaded S3 model in place on a client's first call (it strips /{Bucket}
+    # from the request URIs), so routes built from a shared one depended on what ran before in the process.
+    session = botocore.session.Session()
+    session.register_component("data_loader", botocore.loaders.Loader())
     name = SIGNING_NAME_TO_MODEL.get(signing_name, signing_name)
     try:
         return session.get_service_model(name)
