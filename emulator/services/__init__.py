@@ -8,6 +8,7 @@ add it to the import below.
 from emulator.services import (
     budgets,
     ce,
+    cloudtrail,
     ec2,
     eks,
     elasticache,
@@ -25,6 +26,7 @@ from emulator.services import (
 __all__ = [
     "budgets",
     "ce",
+    "cloudtrail",
     "ec2",
     "eks",
     "elasticache",

@@ -284,8 +284,8 @@ def test_one_threshold_changes_exactly_its_alarm(runner, aws, foundation):
     before = alarms(aws)
     result = run_tier(runner, foundation, observability_threshold_overrides={"rds_cpu_percent": 70})
     assert result.rc == 0, result.failure_text()
-    assert result.changed_tasks() == ["Converge the metric alarms of the tiers"]
-    task = next(t for t in result.tasks if t["name"] == "Converge the metric alarms of the tiers")
+    assert [t.split(" : ")[-1] for t in result.changed_tasks()] == ["Converge the metric alarms of the tiers"]
+    task = next(t for t in result.tasks if t["name"].endswith("Converge the metric alarms of the tiers"))
     changed = [r["item"]["key"] for r in task["result"]["results"] if r["changed"]]
     assert changed == ["rds-cpu"]
     after = alarms(aws)
