@@ -5,15 +5,33 @@ Add a service: create ``emulator/services/<service>/`` with ``__init__.py`` impo
 add it to the import below.
 """
 
-from emulator.services import budgets, ce, ec2, eks, elasticache, elbv2, iam, kafka, kms, logs, rds, s3, servicequotas
+from emulator.services import (
+    budgets,
+    ce,
+    cloudtrail,
+    ec2,
+    eks,
+    elasticache,
+    elbv2,
+    events,
+    iam,
+    kafka,
+    kms,
+    logs,
+    rds,
+    s3,
+    servicequotas,
+)
 
 __all__ = [
     "budgets",
     "ce",
+    "cloudtrail",
     "ec2",
     "eks",
     "elasticache",
     "elbv2",
+    "events",
     "iam",
     "kafka",
     "kms",

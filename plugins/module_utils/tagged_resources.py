@@ -271,3 +271,29 @@ def _budgets(ctx: Context) -> Iterator[Resource]:
 
 
 FULLY_LISTED.add("budgets")
+
+
+# --- SNS, CloudTrail ----------------------------------------------------------------------------
+
+
+@lister("sns")
+def _sns(ctx: Context) -> Iterator[Resource]:
+    """Topics (GetResources names an SNS ARN's resource by the topic's name: listed here as type topic)."""
+    sns = ctx.client("sns")
+    for topic in _pages(sns, "list_topics", "Topics"):
+        arn = topic["TopicArn"]
+        if ctx.matches(tag_dict(sns.list_tags_for_resource(ResourceArn=arn).get("Tags"))):
+            yield Resource("sns", "topic", arn.rsplit(":", 1)[-1], arn)
+
+
+@lister("cloudtrail")
+def _cloudtrail(ctx: Context) -> Iterator[Resource]:
+    """Trails whose home is this region (the emulator's tagging API lists no trails)."""
+    cloudtrail = ctx.client("cloudtrail")
+    for trail in cloudtrail.describe_trails(includeShadowTrails=False).get("trailList", []):
+        tags = cloudtrail.list_tags(ResourceIdList=[trail["TrailARN"]]).get("ResourceTagList", [])
+        if ctx.matches(tag_dict(tags[0].get("TagsList") if tags else [])):
+            yield Resource("cloudtrail", "trail", trail["Name"], trail["TrailARN"])
+
+
+FULLY_LISTED.update({"sns", "cloudtrail"})

@@ -1,5 +1,5 @@
-"""The whole site (kms, network, security_groups, datalake, ingress, rds, msk, redis, eks) against the emulator,
-in the amazon.aws rhythm: plan (check mode) on nothing -> create -> drift made by hand shows in the
+"""The whole site (kms, network, security_groups, datalake, ingress, rds, msk, redis, eks, observability) against
+the emulator, in the amazon.aws rhythm: plan (check mode) on nothing -> create -> drift made by hand shows in the
 plan as exactly those two changes (so everything else plans "no change") -> update (reverts the drift) -> re-run changes
 nothing -> teardown leaves nothing tagged -> teardown again changes nothing.
 
@@ -76,12 +76,12 @@ def test_create(runner, aws, emulator):
         "ec2:vpc_endpoint": 1,
         "ec2:flow_log": 1,
         "ec2:security_group": 7,
-        "iam:role": 9,  # flow logs, RDS monitoring, EKS cluster and nodes, 5 IRSA roles
+        "iam:role": 10,  # flow logs, RDS monitoring, EKS cluster and nodes, 5 IRSA roles, CloudTrail to Logs
         "iam:oidc_provider": 1,
-        "logs:log_group": 5,
+        "logs:log_group": 7,
         "iam:policy": 2,
         "kafka:cluster": 1,
-        "s3:bucket": 2,
+        "s3:bucket": 3,  # data lake, access logs, CloudTrail
         "rds:db": 1,
         "rds:snapshot": 1,  # the automated snapshot RDS takes of a new instance
         "elasticache:parametergroup": 1,
@@ -95,6 +95,12 @@ def test_create(runner, aws, emulator):
         "eks:cluster": 1,
         "eks:nodegroup": 2,
         "eks:addon": 5,
+        # observability: RDS 3, MSK 2 per broker (2), Redis 3 per node (1), ALB 2, EKS 1
+        "cloudwatch:alarm": 13,
+        "sns:topic": 1,
+        "events:rule": 5,
+        "cloudtrail:trail": 1,
+        "budgets:budget": 1,
     }
 
     vpcs = _vpc(aws)
@@ -307,6 +313,7 @@ def test_plan_shows_exactly_the_drift_made_by_hand(runner, emulator, aws):
         "redis": [],
         "ingress": [],
         "eks": [],
+        "observability": [],
     }
     network = document["tiers"]["network"]["changes"][0]["changes"]
     assert network == ["retention_days: 30 -> 7"]

@@ -1,0 +1,333 @@
+"""The observability tier on a boto3-made foundation, in the amazon.aws rhythm: check mode on nothing ->
+create -> re-run changes nothing -> one threshold changes exactly its alarm -> absent -> absent again.
+Every assertion reads AWS back (SNS, CloudWatch, CloudTrail, S3, IAM, EventBridge, Budgets). The other
+tiers' outputs are given as facts: alarms only name their resources. Bad input is refused before any
+mutating call."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from botocore.exceptions import ClientError
+
+pytestmark = pytest.mark.integration
+
+PREFIX = "ecap-local"
+TOPIC = f"{PREFIX}-alarms"
+TRAIL = f"{PREFIX}-trail"
+ROLE = f"{PREFIX}-cloudtrail-logs"
+BUDGET = f"{PREFIX}-monthly"
+LOG_GROUPS = [f"/ecap/{PREFIX}/platform", f"/aws/cloudtrail/{PREFIX}"]
+EMAILS = ["oncall@example.com", "finops@example.com"]
+RULES = [
+    f"{PREFIX}-{k}"
+    for k in (
+        "root-account-usage",
+        "iam-policy-changes",
+        "security-group-changes",
+        "kms-key-disabled-or-deleted",
+        "cloudtrail-changes",
+    )
+]
+ALB_ARN = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/ecap-local-alb/50dc6c495c0c9188"
+TIERS = {
+    "rds_outputs": {"identifier": "ecap-local-postgres"},
+    "msk_outputs": {"cluster_name": "ecap-local-msk"},
+    "redis_outputs": {"replication_group_id": "ecap-local-redis"},
+    "ingress_outputs": {"alb_name": "ecap-local-alb", "alb_arn": ALB_ARN},
+    "eks_outputs": {"cluster_name": "ecap-local-eks"},
+}
+# (alarm name after <prefix>-alarm-, namespace, metric, dimensions, comparison, threshold)
+ALARMS = {
+    "rds-cpu": ("AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier": "ecap-local-postgres"}, "GreaterThan", 80),
+    "rds-free-storage": (
+        "AWS/RDS",
+        "FreeStorageSpace",
+        {"DBInstanceIdentifier": "ecap-local-postgres"},
+        "LessThan",
+        2147483648,
+    ),
+    "rds-connections": (
+        "AWS/RDS",
+        "DatabaseConnections",
+        {"DBInstanceIdentifier": "ecap-local-postgres"},
+        "GreaterThan",
+        80,
+    ),
+    **{
+        f"msk-{kind}-broker-{b}": (
+            "AWS/Kafka",
+            metric,
+            {"Cluster Name": "ecap-local-msk", "Broker ID": str(b)},
+            "GreaterThan",
+            threshold,
+        )
+        for b in (1, 2)
+        for kind, metric, threshold in (
+            ("disk-used", "KafkaDataLogsDiskUsed", 80),
+            ("under-replicated", "UnderReplicatedPartitions", 0),
+        )
+    },
+    "redis-memory-001": (
+        "AWS/ElastiCache",
+        "DatabaseMemoryUsagePercentage",
+        {"CacheClusterId": "ecap-local-redis-001"},
+        "GreaterThan",
+        80,
+    ),
+    "redis-evictions-001": (
+        "AWS/ElastiCache",
+        "Evictions",
+        {"CacheClusterId": "ecap-local-redis-001"},
+        "GreaterThan",
+        100,
+    ),
+    "redis-engine-cpu-001": (
+        "AWS/ElastiCache",
+        "EngineCPUUtilization",
+        {"CacheClusterId": "ecap-local-redis-001"},
+        "GreaterThan",
+        80,
+    ),
+    "alb-5xx": (
+        "AWS/ApplicationELB",
+        "HTTPCode_ELB_5XX_Count",
+        {"LoadBalancer": "app/ecap-local-alb/50dc6c495c0c9188"},
+        "GreaterThan",
+        10,
+    ),
+    "alb-response-time": (
+        "AWS/ApplicationELB",
+        "TargetResponseTime",
+        {"LoadBalancer": "app/ecap-local-alb/50dc6c495c0c9188"},
+        "GreaterThan",
+        1,
+    ),
+    "eks-node-count": ("ContainerInsights", "cluster_node_count", {"ClusterName": "ecap-local-eks"}, "LessThan", 1),
+}
+
+
+def run_tier(runner, foundation, check=False, tiers=True, **extra):
+    variables = {**foundation, **(TIERS if tiers else {}), "observability_alarm_emails": EMAILS, **extra}
+    return runner.run("site.yml", "--tags", "observability", extra=variables, check=check)
+
+
+def outputs(result) -> dict:
+    for task in result.tasks:
+        if task["name"].endswith("Publish the observability outputs"):
+            return task["result"].get("ansible_facts", {}).get("observability_outputs", {})
+    raise AssertionError("the run did not publish observability_outputs")
+
+
+def alarms(aws) -> dict[str, dict]:
+    found = aws("cloudwatch").describe_alarms(AlarmNamePrefix=f"{PREFIX}-alarm-")["MetricAlarms"]
+    return {a["AlarmName"].removeprefix(f"{PREFIX}-alarm-"): a for a in found}
+
+
+def topic_arn(aws) -> str:
+    return f"arn:aws:sns:us-west-2:{aws('sts').get_caller_identity()['Account']}:{TOPIC}"
+
+
+def test_check_mode_on_nothing_makes_no_change(runner, emulator, foundation):
+    before = emulator.counters()["mutating"]
+    result = run_tier(runner, foundation, check=True)
+    assert result.rc == 0, result.failure_text()
+    assert result.changed > 0, "check mode must report what it would create"
+    assert emulator.counters()["mutating"] == before, "check mode made a mutating call"
+
+
+def test_create(runner, aws, foundation, emulator):
+    result = run_tier(runner, foundation)
+    assert result.rc == 0, result.failure_text()
+    keys = foundation["kms_outputs"]["key_arns"]
+    account = aws("sts").get_caller_identity()["Account"]
+    arn = topic_arn(aws)
+
+    # The topic: the sns key, a policy that lets only this account's alarms, rules and budgets publish.
+    sns = aws("sns")
+    attributes = sns.get_topic_attributes(TopicArn=arn)["Attributes"]
+    assert attributes["KmsMasterKeyId"] == keys["sns"]
+    publish = [s for s in json.loads(attributes["Policy"])["Statement"] if s["Sid"] == "AlarmsRulesAndBudgetsPublish"]
+    assert sorted(publish[0]["Principal"]["Service"]) == [
+        "budgets.amazonaws.com",
+        "cloudwatch.amazonaws.com",
+        "events.amazonaws.com",
+    ]
+    assert publish[0]["Condition"] == {"StringEquals": {"aws:SourceAccount": account}}
+    subscriptions = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
+    assert sorted((s["Protocol"], s["Endpoint"]) for s in subscriptions) == sorted(("email", e) for e in EMAILS)
+
+    # Log groups: the logs key and the local retention.
+    logs = aws("logs")
+    for name in LOG_GROUPS:
+        [group] = logs.describe_log_groups(logGroupNamePrefix=name)["logGroups"]
+        assert (group["kmsKeyId"], group["retentionInDays"]) == (keys["logs"], 7)
+
+    # Alarms: one per metric (and broker, node), each to the topic and back.
+    found = alarms(aws)
+    assert set(found) == set(ALARMS)
+    for key, (namespace, metric, dimensions, op, threshold) in ALARMS.items():
+        alarm = found[key]
+        assert (alarm["Namespace"], alarm["MetricName"]) == (namespace, metric), key
+        assert {d["Name"]: d["Value"] for d in alarm["Dimensions"]} == dimensions, key
+        assert alarm["ComparisonOperator"] == f"{op}Threshold", key
+        assert alarm["Threshold"] == threshold, key
+        assert alarm["AlarmActions"] == [arn] and alarm["OKActions"] == [arn], key
+
+    # The trail.
+    cloudtrail = aws("cloudtrail")
+    [trail] = cloudtrail.describe_trails(trailNameList=[TRAIL])["trailList"]
+    bucket = f"{PREFIX}-cloudtrail-{account}-us-west-2"
+    assert trail["IsMultiRegionTrail"] is True
+    assert trail["IncludeGlobalServiceEvents"] is True
+    assert trail["LogFileValidationEnabled"] is True
+    assert trail["KmsKeyId"] == keys["logs"]
+    assert trail["S3BucketName"] == bucket
+    assert trail["CloudWatchLogsLogGroupArn"] == f"arn:aws:logs:us-west-2:{account}:log-group:{LOG_GROUPS[1]}:*"
+    role = aws("iam").get_role(RoleName=ROLE)["Role"]
+    assert trail["CloudWatchLogsRoleArn"] == role["Arn"]
+    assert cloudtrail.get_trail_status(Name=TRAIL)["IsLogging"] is True
+    policy = aws("iam").get_role_policy(RoleName=ROLE, PolicyName="cloudtrail-logs")["PolicyDocument"]
+    [statement] = policy["Statement"]
+    assert sorted(statement["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert statement["Resource"] == f"arn:aws:logs:us-west-2:{account}:log-group:{LOG_GROUPS[1]}:log-stream:*"
+
+    # Its bucket: private, versioned, the logs key, only CloudTrail (for this trail) writes, TLS only.
+    s3 = aws("s3")
+    assert all(s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"].values())
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    [rule] = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rule["ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": keys["logs"]}
+    statements = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])["Statement"]
+    allows = [s for s in statements if s["Effect"] == "Allow"]
+    assert {json.dumps(s["Principal"]) for s in allows} == {json.dumps({"Service": "cloudtrail.amazonaws.com"})}
+    assert sorted(s["Action"] for s in allows) == ["s3:GetBucketAcl", "s3:PutObject"]
+    write = next(s for s in allows if s["Action"] == "s3:PutObject")
+    assert write["Resource"] == f"arn:aws:s3:::{bucket}/AWSLogs/{account}/*"
+    assert write["Condition"]["StringEquals"] == {
+        "s3:x-amz-acl": "bucket-owner-full-control",
+        "aws:SourceArn": trail["TrailARN"],
+    }
+    deny = next(s for s in statements if s["Effect"] == "Deny")
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+    # EventBridge rules on CloudTrail's API calls, each to the topic.
+    events = aws("events")
+    for name in RULES:
+        described = events.describe_rule(Name=name)
+        pattern = json.loads(described["EventPattern"])
+        assert described["State"] == "ENABLED"
+        assert "AWS API Call via CloudTrail" in pattern["detail-type"], name
+        assert [t["Arn"] for t in events.list_targets_by_rule(Rule=name)["Targets"]] == [arn]
+    trail_rule = json.loads(events.describe_rule(Name=f"{PREFIX}-cloudtrail-changes")["EventPattern"])
+    assert sorted(trail_rule["detail"]["eventName"]) == ["DeleteTrail", "StopLogging", "UpdateTrail"]
+    root_rule = json.loads(events.describe_rule(Name=f"{PREFIX}-root-account-usage")["EventPattern"])
+    assert root_rule["detail"]["userIdentity"]["type"] == ["Root"]
+
+    # The budget: limit, cost filters on the tags, two notifications to the topic and the emails.
+    budgets = aws("budgets")
+    budget = budgets.describe_budget(AccountId=account, BudgetName=BUDGET)["Budget"]
+    assert budget["BudgetLimit"] == {"Amount": "150.0", "Unit": "USD"} or float(budget["BudgetLimit"]["Amount"]) == 150
+    assert (budget["TimeUnit"], budget["BudgetType"]) == ("MONTHLY", "COST")
+    assert sorted(budget["CostFilters"]["TagKeyValue"]) == ["user:Environment$local", "user:Project$ecap"]
+    notifications = budgets.describe_notifications_for_budget(AccountId=account, BudgetName=BUDGET)["Notifications"]
+    assert sorted((n["NotificationType"], n["ComparisonOperator"], n["Threshold"]) for n in notifications) == [
+        ("ACTUAL", "GREATER_THAN", 80.0),
+        ("FORECASTED", "GREATER_THAN", 100.0),
+    ]
+    for notification in notifications:
+        subscribers = budgets.describe_subscribers_for_notification(
+            AccountId=account, BudgetName=BUDGET, Notification=notification
+        )["Subscribers"]
+        assert sorted((s["SubscriptionType"], s["Address"]) for s in subscribers) == sorted(
+            [("SNS", arn)] + [("EMAIL", e) for e in EMAILS]
+        )
+
+    # Everything carries the platform tags, so the leak report finds it.
+    kinds = sorted(f"{r['service']}:{r['type']}" for r in emulator.resources("Project=ecap"))
+    for kind in ("sns:topic", "cloudtrail:trail", "events:rule", "cloudwatch:alarm", "budgets:budget"):
+        assert kind in kinds, kind
+    assert kinds.count("cloudwatch:alarm") == len(ALARMS) and kinds.count("events:rule") == len(RULES)
+
+    out = outputs(result)
+    assert out["topic_arn"] == arn and out["trail_arn"] == trail["TrailARN"] and out["trail_bucket"] == bucket
+    assert out["budget_name"] == BUDGET and out["rule_names"] == RULES and out["log_group"] == LOG_GROUPS[0]
+    assert sorted(out["alarm_names"]) == sorted(f"{PREFIX}-alarm-{k}" for k in ALARMS)
+
+
+def test_rerun_changes_nothing(runner, emulator, foundation):
+    before = emulator.counters()["mutating"]
+    result = run_tier(runner, foundation)
+    assert result.rc == 0, result.failure_text()
+    assert result.changed_tasks() == []
+    assert emulator.counters()["mutating"] == before, "a converged re-run made a mutating call"
+
+
+def test_plan_of_a_converged_tier_is_empty(runner, emulator, foundation):
+    before = emulator.counters()["mutating"]
+    result = run_tier(runner, foundation, check=True)
+    assert result.rc == 0, result.failure_text()
+    assert result.changed_tasks() == []
+    assert emulator.counters()["mutating"] == before
+
+
+def test_a_tier_without_outputs_gets_no_alarm_and_loses_none(runner, foundation, aws):
+    result = run_tier(runner, foundation, tiers=False)
+    assert result.rc == 0, result.failure_text()
+    assert result.changed_tasks() == []
+    assert outputs(result)["alarm_names"] == []
+    assert set(alarms(aws)) == set(ALARMS)
+
+
+def test_one_threshold_changes_exactly_its_alarm(runner, aws, foundation):
+    before = alarms(aws)
+    result = run_tier(runner, foundation, observability_threshold_overrides={"rds_cpu_percent": 70})
+    assert result.rc == 0, result.failure_text()
+    assert [t.split(" : ")[-1] for t in result.changed_tasks()] == ["Converge the metric alarms of the tiers"]
+    task = next(t for t in result.tasks if t["name"].endswith("Converge the metric alarms of the tiers"))
+    changed = [r["item"]["key"] for r in task["result"]["results"] if r["changed"]]
+    assert changed == ["rds-cpu"]
+    after = alarms(aws)
+    assert after["rds-cpu"]["Threshold"] == 70
+    assert {k: a["Threshold"] for k, a in after.items() if k != "rds-cpu"} == {
+        k: a["Threshold"] for k, a in before.items() if k != "rds-cpu"
+    }
+
+
+def test_absent_then_absent_again(runner, aws, foundation):
+    account = aws("sts").get_caller_identity()["Account"]
+    result = run_tier(runner, foundation, ecap_state="absent", observability_trail_force_destroy=True)
+    assert result.rc == 0, result.failure_text()
+    assert aws("sns").list_topics()["Topics"] == []
+    assert alarms(aws) == {}
+    assert aws("cloudtrail").describe_trails()["trailList"] == []
+    assert [r["Name"] for r in aws("events").list_rules(NamePrefix=PREFIX)["Rules"]] == []
+    with pytest.raises(ClientError):
+        aws("iam").get_role(RoleName=ROLE)
+    assert not [b for b in aws("s3").list_buckets()["Buckets"] if b["Name"].startswith(f"{PREFIX}-cloudtrail-")]
+    for name in LOG_GROUPS:
+        assert aws("logs").describe_log_groups(logGroupNamePrefix=name)["logGroups"] == []
+    assert aws("budgets").describe_budgets(AccountId=account).get("Budgets", []) == []
+
+    again = run_tier(runner, foundation, ecap_state="absent", observability_trail_force_destroy=True)
+    assert again.rc == 0, again.failure_text()
+    assert again.changed_tasks() == []
+
+
+BAD = [
+    ({"observability_budget_limit": 0}, "must be an amount in USD greater than 0"),
+    ({"observability_alarm_emails": ["oncall@example.com", "not-an-email"]}, "not email addresses: ['not-an-email']"),
+    ({"observability_threshold_overrides": {"rds_cpu_percent": "high"}}, "rds_cpu_percent=high is not a number"),
+    ({"observability_threshold_overrides": {"rds_cpu": 70}}, "rds_cpu is not a threshold"),
+    ({"observability_log_retention_days": 8}, "observability_log_retention_days=8 must be one of"),
+]
+
+
+@pytest.mark.parametrize(("extra", "message"), BAD, ids=[b[1] for b in BAD])
+def test_bad_input_fails_before_any_call(runner, emulator, foundation, extra, message):
+    before = emulator.counters()["mutating"]
+    result = run_tier(runner, foundation, **extra)
+    assert result.rc != 0
+    assert message in result.failure_text(), result.failure_text()
+    assert emulator.counters()["mutating"] == before
