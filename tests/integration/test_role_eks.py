@@ -31,6 +31,8 @@ IRSA = {
     "load-balancer-controller": "kube-system:aws-load-balancer-controller",
     "cluster-autoscaler": "kube-system:cluster-autoscaler",
     "analytics": "ecap:analytics",
+    "grafana": "monitoring:grafana",
+    "alertmanager": "monitoring:kube-prometheus-stack-alertmanager",
 }
 ALL_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 # Statements that need "Resource": "*" for a write action (listed in roles/eks/README.md).
@@ -140,6 +142,22 @@ def test_eks_tier(runner, foundation, emulator, aws, tmp_path):
                 if writes:
                     assert (role.removeprefix(f"{CLUSTER}-"), statement["Sid"]) in STAR_WRITES_ALLOWED, (role, writes)
                     assert statement.get("Condition"), f"{role}/{name}: a write on * must be conditioned"
+
+    # Grafana reads CloudWatch and queries this environment's log groups only; Alertmanager may only publish
+    # to the alarm topic (through SNS with its key)
+    [grafana] = inline_policies(iam, f"{CLUSTER}-grafana").values()
+    actions = {a for s in grafana["Statement"] for a in as_list(s["Action"])}
+    assert all(a.split(":")[1].startswith(READ_PREFIXES) or a == "logs:StartQuery" for a in actions), actions
+    queried = next(s for s in grafana["Statement"] if "logs:StartQuery" in as_list(s["Action"]))
+    assert all(":log-group:/" in r and "ecap-local" in r for r in as_list(queried["Resource"])), queried
+    [alertmanager] = inline_policies(iam, f"{CLUSTER}-alertmanager").values()
+    publish = next(s for s in alertmanager["Statement"] if s["Action"] == "sns:Publish")
+    assert publish["Resource"].endswith(":sns:us-west-2:123456789012:ecap-local-alarms"), publish
+    assert {a for s in alertmanager["Statement"] for a in as_list(s["Action"])} <= {
+        "sns:Publish",
+        "kms:GenerateDataKey",
+        "kms:Decrypt",
+    }
 
     # the launch template: IMDSv2 required, hop limit 1, encrypted gp3 root volume with the eks key, no SSH key
     [template] = ec2.describe_launch_templates(LaunchTemplateNames=[f"{CLUSTER}-nodes"])["LaunchTemplates"]

@@ -541,6 +541,72 @@ def test_overrides_and_missing_grafana_role(tmp_path):
     assert "annotations" not in values["grafana"]["serviceAccount"]
 
 
+TOPIC = "arn:aws:sns:us-west-2:123456789012:ecap-dev-alarms"
+ALERTMANAGER_ROLE = "arn:aws:iam::123456789012:role/ecap-dev-eks-alertmanager"
+
+
+def _alertmanager(objects) -> tuple[dict, dict]:
+    (secret,) = _find(objects, "Secret", "alertmanager-kube-prometheus-stack-alertmanager")
+    (account,) = _find(objects, "ServiceAccount", "kube-prometheus-stack-alertmanager")
+    return yaml.safe_load(base64.b64decode(secret["data"]["alertmanager.yaml"])), account
+
+
+def _receiver_of(route: dict, labels: dict) -> str:
+    """The receiver Alertmanager picks for an alert: the first matching child route, else the root's
+    (enough of Alertmanager's routing for the equality and =~ matchers these values use)."""
+    for child in route.get("routes", []):
+        ok = True
+        for matcher in child.get("matchers", []):
+            name, op, value = re.match(r"\s*(\w+)\s*(=~|=)\s*\"?([^\"]*)\"?\s*$", matcher).groups()
+            got = labels.get(name, "")
+            ok &= bool(re.fullmatch(value, got)) if op == "=~" else got == value
+        if ok:
+            return child["receiver"]
+    return route["receiver"]
+
+
+def test_alertmanager_sends_to_the_alarm_topic_with_its_irsa_role(tmp_path):
+    objects = helm_template(
+        render_values(
+            "prod",
+            k8s_apps_alarm_topic_arn=TOPIC,
+            k8s_apps_irsa_role_arns={"alertmanager": ALERTMANAGER_ROLE},
+        ),
+        tmp_path,
+    )
+    config, account = _alertmanager(objects)
+    assert account["metadata"]["annotations"]["eks.amazonaws.com/role-arn"] == ALERTMANAGER_ROLE
+    (alertmanager,) = _find(objects, "Alertmanager")
+    assert alertmanager["spec"]["serviceAccountName"] == "kube-prometheus-stack-alertmanager"
+    [receiver] = [r for r in config["receivers"] if r["name"] == "alarm-topic"]
+    assert receiver["sns_configs"] == [
+        {
+            "topic_arn": TOPIC,
+            "send_resolved": True,
+            "sigv4": {"region": "us-west-2"},
+            "attributes": {"environment": "prod", "source": "alertmanager"},
+        }
+    ]
+    route = config["route"]
+    assert _receiver_of(route, {"alertname": "KafkaUnderReplicatedPartitions", "severity": "critical"}) == "alarm-topic"
+    assert _receiver_of(route, {"alertname": "EcapAppHighErrorRate", "severity": "warning"}) == "alarm-topic"
+    assert _receiver_of(route, {"alertname": "Watchdog", "severity": "none"}) == "null"
+    assert _receiver_of(route, {"alertname": "InfoInhibitor", "severity": "none"}) == "null"
+    assert _receiver_of(route, {"alertname": "CPUThrottlingHigh", "severity": "info"}) == "null"
+    assert route["repeat_interval"] == "4h"
+    # every receiver a route names exists
+    names = {r["name"] for r in config["receivers"]}
+    assert {route["receiver"], *(c["receiver"] for c in route["routes"])} <= names
+
+
+def test_alertmanager_without_a_topic_sends_nowhere(tmp_path):
+    config, account = _alertmanager(helm_template(render_values("dev", k8s_apps_irsa_role_arns={}), tmp_path))
+    assert config["route"]["receiver"] == "null"
+    assert [r["name"] for r in config["receivers"]] == ["null"]
+    assert "eks.amazonaws.com/role-arn" not in (account["metadata"].get("annotations") or {})
+    assert config["route"]["repeat_interval"] == "12h"
+
+
 def test_the_catalogue_check_rejects_unknown_metrics_and_names():
     with pytest.raises(AssertionError, match="not in metrics-catalog"):
         assert_promql_catalogued('sum(rate(kafka_made_up_total{job="msk-jmx"}[5m]))', "probe")
