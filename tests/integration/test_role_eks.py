@@ -24,19 +24,31 @@ if not all((ROOT / "plugins/modules" / f"{m}.py").exists() for m in ("eks_cluste
 
 CLUSTER = "ecap-local-eks"
 NODEGROUPS = {f"{CLUSTER}-system", f"{CLUSTER}-workload"}
-ADDONS = {"vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver"}
+ADDONS = {
+    "vpc-cni",
+    "kube-proxy",
+    "eks-pod-identity-agent",
+    "coredns",
+    "aws-ebs-csi-driver",
+    "amazon-cloudwatch-observability",
+}
 IRSA = {
     "vpc-cni": "kube-system:aws-node",
     "ebs-csi": "kube-system:ebs-csi-controller-sa",
     "load-balancer-controller": "kube-system:aws-load-balancer-controller",
     "cluster-autoscaler": "kube-system:cluster-autoscaler",
     "analytics": "ecap:analytics",
+    "cloudwatch-agent": "amazon-cloudwatch:cloudwatch-agent",
     "grafana": "monitoring:grafana",
     "alertmanager": "monitoring:kube-prometheus-stack-alertmanager",
 }
 ALL_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 # Statements that need "Resource": "*" for a write action (listed in roles/eks/README.md).
-STAR_WRITES_ALLOWED = {("cluster-autoscaler", "ScaleOwnedGroups")}
+STAR_WRITES_ALLOWED = {
+    ("cluster-autoscaler", "ScaleOwnedGroups"),
+    ("cloudwatch-agent", "PutContainerInsightsMetrics"),
+    ("analytics", "PutBusinessMetrics"),
+}
 READ_PREFIXES = ("Describe", "Get", "List")
 
 
@@ -190,6 +202,21 @@ def test_eks_tier(runner, foundation, emulator, aws, tmp_path):
         assert eks.describe_addon(clusterName=CLUSTER, addonName=name)["addon"]["status"] == "ACTIVE", name
     cni_addon = eks.describe_addon(clusterName=CLUSTER, addonName="vpc-cni")["addon"]
     assert cni_addon["serviceAccountRoleArn"] == found[f"{CLUSTER}-vpc-cni"]["Arn"]
+    # Container Insights: the add-on with its role and container logs on, writing to four log groups the role
+    # made with the logs key and the retention (its role cannot create log groups)
+    insights = eks.describe_addon(clusterName=CLUSTER, addonName="amazon-cloudwatch-observability")["addon"]
+    assert insights["serviceAccountRoleArn"] == found[f"{CLUSTER}-cloudwatch-agent"]["Arn"]
+    assert json.loads(insights["configurationValues"]) == {"containerLogs": {"enabled": True}}
+    prefix = f"/aws/containerinsights/{CLUSTER}/"
+    made = aws("logs").describe_log_groups(logGroupNamePrefix=prefix)["logGroups"]
+    kinds = sorted(g["logGroupName"].removeprefix(prefix) for g in made)
+    assert kinds == ["application", "dataplane", "host", "performance"]
+    assert all(g["kmsKeyId"] == keys["logs"] and g["retentionInDays"] == 7 for g in made), made
+    [agent] = inline_policies(iam, f"{CLUSTER}-cloudwatch-agent").values()
+    agent_actions = {a for s in agent["Statement"] for a in as_list(s["Action"])}
+    assert "logs:CreateLogGroup" not in agent_actions
+    writes = next(s for s in agent["Statement"] if "logs:PutLogEvents" in as_list(s["Action"]))
+    assert all(r.startswith(f"arn:aws:logs:us-west-2:123456789012:log-group:{prefix}") for r in writes["Resource"])
 
     # the kubeconfig parses with the Kubernetes client: the cluster's endpoint and CA, the aws eks get-token exec entry
     from kubernetes.config.kube_config import KubeConfigLoader
@@ -218,7 +245,9 @@ def test_eks_tier(runner, foundation, emulator, aws, tmp_path):
         {"name": "eks-pod-identity-agent", "version": None, "before_nodes": True},
         {"name": "coredns", "version": other},
         {"name": "aws-ebs-csi-driver", "version": None, "irsa": "ebs_csi"},
-    ]
+        {"name": "amazon-cloudwatch-observability", "version": None, "irsa": "cloudwatch_agent",
+         "configuration_values": {"containerLogs": {"enabled": True}}},
+    ]  # fmt: skip
     node_groups = [
         {"name": "system", "capacity_type": "ON_DEMAND", "instance_types": ["t3.medium"], "min_size": 1,
          "desired_size": 1, "max_size": 2, "labels": {"ecap.io/node-role": "system"}, "taints": []},

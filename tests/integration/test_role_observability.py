@@ -36,8 +36,14 @@ TIERS = {
     "msk_outputs": {"cluster_name": "ecap-local-msk"},
     "redis_outputs": {"replication_group_id": "ecap-local-redis"},
     "ingress_outputs": {"alb_name": "ecap-local-alb", "alb_arn": ALB_ARN},
-    "eks_outputs": {"cluster_name": "ecap-local-eks"},
+    "eks_outputs": {
+        "cluster_name": "ecap-local-eks",
+        "container_log_groups": [f"/aws/containerinsights/ecap-local-eks/{k}" for k in ("application", "host")],
+    },
 }
+TIERS["msk_outputs"]["topics"] = ["orders", "order-events", "payments", "clickstream"]
+APP_LOG_GROUP = "/aws/containerinsights/ecap-local-eks/application"
+DASHBOARD = f"{PREFIX}-overview"
 # (alarm name after <prefix>-alarm-, namespace, metric, dimensions, comparison, threshold)
 ALARMS = {
     "rds-cpu": ("AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier": "ecap-local-postgres"}, "GreaterThan", 80),
@@ -105,7 +111,28 @@ ALARMS = {
         1,
     ),
     "eks-node-count": ("ContainerInsights", "cluster_node_count", {"ClusterName": "ecap-local-eks"}, "LessThan", 1),
+    **{
+        f"app-errors-{ns}": ("ECAP/Applications", "ErrorLogEvents", {"Namespace": ns}, "GreaterThan", 10)
+        for ns in ("ecap", "monitoring")
+    },
+    "business-orders-stopped": ("ECAP/Business", "OrdersPerMinute", {"Environment": "local"}, "LessThanOrEqualTo", 0),
+    **{
+        f"business-consumer-lag-{topic}": (
+            "ECAP/Business",
+            "ConsumerLag",
+            {"Environment": "local", "Topic": topic},
+            "GreaterThan",
+            10000,
+        )
+        for topic in ("orders", "order-events", "payments")
+    },
 }
+
+
+@pytest.fixture(scope="module", autouse=True)
+def container_insights_log_group(aws):
+    """What the eks tier makes before its Container Insights add-on: the application log group."""
+    aws("logs").create_log_group(logGroupName=APP_LOG_GROUP)
 
 
 def run_tier(runner, foundation, check=False, tiers=True, **extra):
@@ -174,6 +201,29 @@ def test_create(runner, aws, foundation, emulator):
         assert alarm["ComparisonOperator"] == f"{op}Threshold", key
         assert alarm["Threshold"] == threshold, key
         assert alarm["AlarmActions"] == [arn] and alarm["OKActions"] == [arn], key
+
+    # Application errors: ERROR lines counted per Kubernetes namespace on Container Insights' application logs.
+    [metric_filter] = logs.describe_metric_filters(logGroupName=APP_LOG_GROUP)["metricFilters"]
+    assert metric_filter["filterName"] == f"{PREFIX}-application-errors"
+    assert metric_filter["filterPattern"] == '{ $.log = "*ERROR*" }'
+    [transformation] = metric_filter["metricTransformations"]
+    assert (transformation["metricNamespace"], transformation["metricName"]) == ("ECAP/Applications", "ErrorLogEvents")
+    assert transformation["dimensions"] == {"Namespace": "$.kubernetes.namespace_name"}
+    assert found["business-orders-stopped"]["TreatMissingData"] == "notBreaching"
+
+    # The dashboard: the business KPIs (lag for every topic of the msk tier), the alarms, the tiers' health.
+    body = json.loads(aws("cloudwatch").get_dashboard(DashboardName=DASHBOARD)["DashboardBody"])
+    by_title = {w["properties"].get("title"): w for w in body["widgets"]}
+    assert by_title["Orders per minute"]["properties"]["metrics"] == [
+        ["ECAP/Business", "OrdersPerMinute", "Environment", "local"]
+    ]
+    assert [m[-1] for m in by_title["Consumer lag by topic"]["properties"]["metrics"]] == TIERS["msk_outputs"]["topics"]
+    assert sorted(by_title["Alarms"]["properties"]["alarms"]) == sorted(
+        f"arn:aws:cloudwatch:us-west-2:{account}:alarm:{PREFIX}-alarm-{k}" for k in ALARMS
+    )
+    metrics = [w for w in body["widgets"] if w["type"] == "metric"]
+    health = [w for w in metrics if w["properties"]["metrics"][0][0] != "ECAP/Business"]
+    assert len(health) == len([k for k in ALARMS if not k.startswith("business-")])
 
     # The trail.
     cloudtrail = aws("cloudtrail")
@@ -309,6 +359,7 @@ def test_absent_then_absent_again(runner, aws, foundation):
     for name in LOG_GROUPS:
         assert aws("logs").describe_log_groups(logGroupNamePrefix=name)["logGroups"] == []
     assert aws("budgets").describe_budgets(AccountId=account).get("Budgets", []) == []
+    assert aws("cloudwatch").list_dashboards(DashboardNamePrefix=PREFIX)["DashboardEntries"] == []
 
     again = run_tier(runner, foundation, ecap_state="absent", observability_trail_force_destroy=True)
     assert again.rc == 0, again.failure_text()

@@ -76,9 +76,9 @@ def test_create(runner, aws, emulator):
         "ec2:vpc_endpoint": 1,
         "ec2:flow_log": 1,
         "ec2:security_group": 7,
-        "iam:role": 12,  # flow logs, RDS monitoring, EKS cluster and nodes, 7 IRSA roles, CloudTrail to Logs
+        "iam:role": 13,  # flow logs, RDS monitoring, EKS cluster and nodes, 8 IRSA roles, CloudTrail to Logs
         "iam:oidc_provider": 1,
-        "logs:log_group": 7,
+        "logs:log_group": 11,  # 7 of the tiers, 4 of Container Insights
         "iam:policy": 2,
         "kafka:cluster": 1,
         "s3:bucket": 3,  # data lake, access logs, CloudTrail
@@ -94,9 +94,10 @@ def test_create(runner, aws, emulator):
         "ec2:launch_template": 1,
         "eks:cluster": 1,
         "eks:nodegroup": 2,
-        "eks:addon": 5,
-        # observability: RDS 3, MSK 2 per broker (2), Redis 3 per node (1), ALB 2, EKS 1
-        "cloudwatch:alarm": 13,
+        "eks:addon": 6,
+        # observability: RDS 3, MSK 2 per broker (2), Redis 3 per node (1), ALB 2, EKS 1, app errors 2 (ecap,
+        # monitoring), orders stopped 1, consumer lag 3 (orders, order-events, payments)
+        "cloudwatch:alarm": 19,
         "sns:topic": 1,
         "events:rule": 5,
         "cloudtrail:trail": 1,
@@ -379,12 +380,15 @@ def test_teardown_of_prod_needs_its_name_before_any_call(runner, emulator):
     assert emulator.counters()["total"] == before, "an API call was made before the confirmation"
 
 
-def test_teardown_leaves_nothing_tagged(runner, emulator):
+def test_teardown_leaves_nothing_tagged(runner, emulator, aws):
     result = runner.run("playbooks/teardown.yml")
     assert result.rc == 0, result.failure_text()
     report = next(t for t in result.tasks if t["name"] == "List the resources still tagged for this environment")
     assert report["result"]["resources"] == []
     assert emulator.resources(PROJECT_TAG) == []
+    # What cannot carry tags: the dashboard, the metric filters (they went with their log groups).
+    assert aws("cloudwatch").list_dashboards()["DashboardEntries"] == []
+    assert aws("logs").describe_metric_filters()["metricFilters"] == []
 
 
 def test_second_teardown_changes_nothing(runner):

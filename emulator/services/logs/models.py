@@ -81,3 +81,39 @@ def kms_keys_and_retention() -> None:
     override(LogsBackend, disassociate_kms_key)
     override(LogsBackend, create_log_group)
     override(LogsBackend, put_retention_policy)
+
+
+def put_metric_filter(
+    self: LogsBackend, filter_name: str, filter_pattern: str, log_group_name: str, metric_transformations: object
+) -> None:
+    """PutMetricFilter (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html).
+
+    "Creates or updates": a filter of the same name on the same log group is replaced (moto 5.2.5 adds a
+    second one); the log group must exist.
+    """
+    if log_group_name not in self.groups:
+        raise ResourceNotFoundException("The specified log group does not exist.")
+    self.filters.metric_filters = [
+        f
+        for f in self.filters.metric_filters
+        if not (f["filterName"] == filter_name and f["logGroupName"] == log_group_name)
+    ]
+    put = original(LogsBackend, "put_metric_filter")
+    put(self, filter_name, filter_pattern, log_group_name, metric_transformations)
+
+
+def delete_log_group(self: LogsBackend, log_group_name: str) -> None:
+    """DeleteLogGroup: the group's metric filters go with it (moto 5.2.5 keeps them)."""
+    original(LogsBackend, "delete_log_group")(self, log_group_name)
+    self.filters.metric_filters = [f for f in self.filters.metric_filters if f["logGroupName"] != log_group_name]
+
+
+@extension("logs", "PutMetricFilter", "DeleteLogGroup")
+def metric_filters_replace_and_go_with_their_group() -> None:
+    """Metric filters: PutMetricFilter replaces a same-named filter and needs the group; DeleteLogGroup removes them.
+
+    moto 5.2.5 appends a second filter of the same name (so an update never shows), accepts a filter on
+    a log group that does not exist, and keeps a deleted group's filters.
+    """
+    override(LogsBackend, put_metric_filter)
+    override(LogsBackend, delete_log_group)

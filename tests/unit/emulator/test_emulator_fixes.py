@@ -418,3 +418,23 @@ def test_log_group_retention_values(client) -> None:
     with pytest.raises(ClientError, match="InvalidParameterException"):
         logs.put_retention_policy(logGroupName="/retention", retentionInDays=8)
     assert logs.describe_log_groups(logGroupNamePrefix="/retention")["logGroups"][0]["retentionInDays"] == 14
+
+
+def test_metric_filters_are_replaced_and_go_with_their_group(client) -> None:
+    """PutMetricFilter creates or updates; a filter needs its log group and goes with it (moto: duplicates, keeps)."""
+    logs = client("logs")
+    transformation = [{"metricName": "Errors", "metricNamespace": "Test", "metricValue": "1"}]
+    with pytest.raises(ClientError, match="ResourceNotFoundException"):
+        logs.put_metric_filter(
+            logGroupName="/filters/none", filterName="f", filterPattern="ERROR", metricTransformations=transformation
+        )
+    logs.create_log_group(logGroupName="/filters")
+    for pattern in ("ERROR", "?ERROR ?FATAL"):
+        logs.put_metric_filter(
+            logGroupName="/filters", filterName="f", filterPattern=pattern, metricTransformations=transformation
+        )
+    [found] = logs.describe_metric_filters(logGroupName="/filters")["metricFilters"]
+    assert found["filterPattern"] == "?ERROR ?FATAL"
+    logs.delete_log_group(logGroupName="/filters")
+    logs.create_log_group(logGroupName="/filters")
+    assert logs.describe_metric_filters(logGroupName="/filters")["metricFilters"] == []
