@@ -76,7 +76,7 @@ def test_create(runner, aws, emulator):
         "ec2:vpc_endpoint": 1,
         "ec2:flow_log": 1,
         "ec2:security_group": 7,
-        "iam:role": 13,  # flow logs, RDS monitoring, EKS cluster and nodes, 8 IRSA roles, CloudTrail to Logs
+        "iam:role": 14,  # flow logs, RDS monitoring, EKS cluster and nodes, 9 IRSA roles, CloudTrail to Logs
         "iam:oidc_provider": 1,
         "logs:log_group": 11,  # 7 of the tiers, 4 of Container Insights
         "iam:policy": 2,
@@ -222,6 +222,7 @@ def test_kubernetes_tier_is_rendered_from_what_the_emulator_holds(runner, aws):
         ("ecap", "analytics", "analytics"),
         ("kube-system", "aws-load-balancer-controller", "load-balancer-controller"),
         ("kube-system", "cluster-autoscaler", "cluster-autoscaler"),
+        ("ecap", "otel-collector", "otel-collector"),
         ("monitoring", "grafana", "grafana"),
         ("monitoring", "kube-prometheus-stack-alertmanager", "alertmanager"),
     ]:
@@ -258,6 +259,7 @@ def test_kubernetes_tier_is_rendered_from_what_the_emulator_holds(runner, aws):
         "aws-load-balancer-controller",
         "metrics-server",
         "streamlit-dashboard",
+        "otel-collector",
     }
     # The seed's port-forwards: svc/streamlit 8501 and svc/grafana 3000.
     assert by_key[("Service", "ecap", "streamlit")]["spec"]["ports"][0]["port"] == 8501

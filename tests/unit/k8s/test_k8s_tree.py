@@ -26,7 +26,8 @@ def test_overlay_validates_and_carries_the_env_cidr(env):
     objects = build(f"k8s/overlays/{env}")
     counts, invalid = validate_objects((("overlay", o) for o in objects), "1.33", {})
     assert invalid == []
-    assert counts["Namespace"] == 2 and counts["NetworkPolicy"] == 6
+    assert counts["Namespace"] == 2 and counts["NetworkPolicy"] == 7
+    assert counts["Deployment"] == 1 and counts["Service"] == 1  # the OpenTelemetry collector
     cidrs = {
         block["ipBlock"]["cidr"]
         for o in objects

@@ -38,7 +38,7 @@ CHART = ROOT / "tests" / "fixtures" / "charts" / "kube-prometheus-stack-88.5.3.t
 KUBE_VERSION = "1.33"
 RELEASE, NAMESPACE = "kube-prometheus-stack", "monitoring"
 
-EXPECTED_DASHBOARDS = {"platform-overview", "kafka", "postgresql", "redis", "business-kpis"}
+EXPECTED_DASHBOARDS = {"platform-overview", "kafka", "postgresql", "redis", "business-kpis", "api-performance"}
 BROKERS = [
     "b-1.ecapdev.abc123.c2.kafka.us-west-2.amazonaws.com",
     "b-2.ecapdev.abc123.c2.kafka.us-west-2.amazonaws.com",
