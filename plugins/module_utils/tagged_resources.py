@@ -12,7 +12,7 @@ emulator's ``resources`` command against the emulator. Each service has a lister
             ...
             yield Resource("sqs", "queue", name, arn)
 
-Listers skip what is on its way out (NAT gateways ``deleted``, KMS keys pending deletion).
+Listers skip what is on its way out (NAT gateways ``deleted``, KMS keys and secrets pending deletion).
 ``resourcegroupstaggingapi`` (GetResources) runs last and adds what the listers did not find.
 """
 
@@ -119,7 +119,7 @@ EC2_KINDS = [
 #: Ids of the kinds the EC2 lister covers (the tagging API may name their ARNs differently).
 EC2_ID_PREFIXES = ("vpc-", "subnet-", "igw-", "nat-", "eipalloc-", "rtb-", "sg-", "vpce-", "fl-", "eni-")
 #: Services whose lister covers every kind of resource they have here.
-FULLY_LISTED = {"kms", "logs", "iam", "s3"}
+FULLY_LISTED = {"kms", "logs", "iam", "s3", "secretsmanager"}
 
 
 @lister("ec2")
@@ -191,6 +191,14 @@ def _s3(ctx: Context) -> Iterator[Resource]:
             continue
         if ctx.matches(tags):
             yield Resource("s3", "bucket", bucket["Name"], f"arn:aws:s3:::{bucket['Name']}")
+
+
+@lister("secretsmanager")
+def _secretsmanager(ctx: Context) -> Iterator[Resource]:
+    """Secrets, not those scheduled for deletion (ListSecrets leaves them out; GetResources lists them)."""
+    for secret in _pages(ctx.client("secretsmanager"), "list_secrets", "SecretList"):
+        if ctx.matches(tag_dict(secret.get("Tags"))):
+            yield Resource("secretsmanager", "secret", secret["Name"], secret["ARN"])
 
 
 @lister("tagging")

@@ -25,10 +25,18 @@ def test_lists_live_tagged_resources_only(emulator, aws_credentials, monkeypatch
     ec2.create_vpc(CidrBlock="10.1.0.0/16", TagSpecifications=[{"ResourceType": "vpc", "Tags": tags[:1]}])
     doomed = kms.create_key(Tags=[{"TagKey": t["Key"], "TagValue": t["Value"]} for t in tags])["KeyMetadata"]
     kms.schedule_key_deletion(KeyId=doomed["KeyId"], PendingWindowInDays=7)
+    sm = session.client("secretsmanager")
+    kept = sm.create_secret(Name="kept", SecretString="x", Tags=tags)["ARN"]
+    sm.create_secret(Name="scheduled", SecretString="x", Tags=tags)
+    sm.delete_secret(SecretId="scheduled", RecoveryWindowInDays=7)  # on its way out: not a leak
 
     result = run({"tags": {"Project": "ecap", "Environment": "dev"}}, capsys)
     assert result["changed"] is False
-    assert [(r["kind"], r["id"]) for r in result["resources"]] == [("ec2:vpc", vpc["Vpc"]["VpcId"])]
+    assert [(r["kind"], r["id"]) for r in result["resources"]] == [
+        ("ec2:vpc", vpc["Vpc"]["VpcId"]),
+        ("secretsmanager:secret", "kept"),
+    ]
+    assert result["resources"][1]["arn"] == kept
 
     result = run({"tags": {"Project": "ecap"}, "services": ["ec2"]}, capsys)
     assert len(result["resources"]) == 2
