@@ -158,8 +158,9 @@ def test_eks_tier(runner, foundation, emulator, aws, tmp_path):
                     key = (role.removeprefix(f"{CLUSTER}-"), statement["Sid"])
                     assert key in STAR_WRITES_ALLOWED, (role, writes)
                     if STAR_WRITES_ALLOWED[key]:
-                        keys = {k for test in statement["Condition"].values() for k in test}
-                        assert STAR_WRITES_ALLOWED[key] in keys, f"{role}/{name}: a write on * must be conditioned"
+                        condition_keys = {k for test in statement["Condition"].values() for k in test}
+                        message = f"{role}/{name}: a write on * must be conditioned"
+                        assert STAR_WRITES_ALLOWED[key] in condition_keys, message
 
     # Grafana reads CloudWatch and queries this environment's log groups only; Alertmanager may only publish
     # to the alarm topic (through SNS with its key)
