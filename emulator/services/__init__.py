@@ -21,6 +21,7 @@ from emulator.services import (
     rds,
     s3,
     servicequotas,
+    xray,
 )
 
 __all__ = [
@@ -39,4 +40,5 @@ __all__ = [
     "rds",
     "s3",
     "servicequotas",
+    "xray",
 ]

@@ -281,6 +281,32 @@ def _budgets(ctx: Context) -> Iterator[Resource]:
 FULLY_LISTED.add("budgets")
 
 
+# --- X-Ray --------------------------------------------------------------------------------------
+
+
+@lister("xray")
+def _xray(ctx: Context) -> Iterator[Resource]:
+    """Groups and sampling rules carrying the tags; not the account's Default group and Default rule."""
+    xray = ctx.client("xray")
+    found = [(g["GroupName"], g["GroupARN"], "group") for g in _pages(xray, "get_groups", "Groups")]
+    for record in _pages(xray, "get_sampling_rules", "SamplingRuleRecords"):
+        found.append((record["SamplingRule"]["RuleName"], record["SamplingRule"]["RuleARN"], "sampling_rule"))
+    for name, arn, rtype in found:
+        if name == "Default":
+            continue
+        try:
+            tags = tag_dict(list(_pages(xray, "list_tags_for_resource", "Tags", ResourceARN=arn)))
+        except ClientError as exc:  # deleted since the listing
+            if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+                continue
+            raise
+        if ctx.matches(tags):
+            yield Resource("xray", rtype, name, arn)
+
+
+FULLY_LISTED.add("xray")
+
+
 # --- SNS, CloudTrail ----------------------------------------------------------------------------
 
 

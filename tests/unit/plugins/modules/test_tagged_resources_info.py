@@ -49,3 +49,38 @@ def test_lists_live_tagged_resources_only(emulator, aws_credentials, monkeypatch
 def test_bad_input(args, message, aws_credentials, capsys):
     result = run(args, capsys)
     assert result["failed"] is True and message in result["msg"]
+
+
+def test_lists_xray_groups_and_rules_not_the_defaults(emulator, aws_credentials, monkeypatch, capsys):
+    """X-Ray groups and sampling rules carry tags (GetResources is not asked); Default ones are the account's."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.endpoint)
+    xray = boto3.session.Session(region_name="us-west-2").client("xray")
+    tags = [{"Key": "Project", "Value": "ecap"}, {"Key": "Environment", "Value": "xray"}]
+    group = xray.create_group(GroupName="ecap-xray-api-errors", FilterExpression="fault", Tags=tags)["Group"]
+    xray.create_group(GroupName="other-team", FilterExpression="error", Tags=tags[:1])
+    rule = {
+        "ResourceARN": "*",
+        "Priority": 10,
+        "FixedRate": 0.1,
+        "ReservoirSize": 1,
+        "ServiceName": "*",
+        "ServiceType": "*",
+        "Host": "*",
+        "HTTPMethod": "*",
+        "URLPath": "*",
+        "Version": 1,
+    }
+    arn = xray.create_sampling_rule(SamplingRule={"RuleName": "ecap-xray-api", **rule}, Tags=tags)[
+        "SamplingRuleRecord"
+    ]["SamplingRule"]["RuleARN"]
+    for default in ("group/Default", "sampling-rule/Default"):  # tagged like ours, but not ours to delete
+        xray.tag_resource(ResourceARN=f"arn:aws:xray:us-west-2:123456789012:{default}", Tags=tags)
+
+    result = run({"tags": {"Project": "ecap", "Environment": "xray"}, "services": ["xray"]}, capsys)
+    assert [(r["kind"], r["id"], r["arn"]) for r in result["resources"]] == [
+        ("xray:group", "ecap-xray-api-errors", group["GroupARN"]),
+        ("xray:sampling_rule", "ecap-xray-api", arn),
+    ]
+    xray.delete_group(GroupARN=group["GroupARN"])
+    xray.delete_sampling_rule(RuleARN=arn)
+    assert run({"tags": {"Project": "ecap", "Environment": "xray"}}, capsys)["resources"] == []
