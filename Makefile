@@ -11,7 +11,7 @@ TOOLS := .tools/bin
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(CURDIR)/$(TOOLS):$(PATH)
 
-.PHONY: help setup setup-test demo plan estimate test test-targets test-unit test-integration test-molecule test-reliability test-ops scan bench lint teardown emulator-start emulator-stop build ee clean
+.PHONY: help setup setup-test demo cost-report plan estimate test test-targets test-unit test-integration test-molecule test-reliability test-ops scan bench lint teardown emulator-start emulator-stop build ee clean
 
 help:
 	@echo "make demo      set up, start the local emulator, run the site on inventories/local, print the outputs"
@@ -74,6 +74,16 @@ estimate: setup
 # Reverse order, then a leak report that fails if anything tagged for ENV is left (prod: CONFIRM=prod).
 teardown: setup
 	$(BIN)/ansible-playbook playbooks/teardown.yml -i inventories/$(ENV) $(if $(CONFIRM),-e teardown_confirm=$(CONFIRM))
+
+# The cost report of ENV (playbooks/ops/cost_report.yml, with the purchase recommendations) and, where Debian's
+# chromium is installed (apt-get install chromium), a screenshot of its page: build/$(ENV)/cost-report.png.
+cost-report: setup
+	$(BIN)/ansible-playbook playbooks/ops/cost_report.yml -i inventories/$(ENV) -e cost_report_recommendations=true
+	@if command -v chromium >/dev/null; then \
+	  chromium --headless=new --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,1400 \
+	    --screenshot=$(CURDIR)/build/$(ENV)/cost-report.png file://$(CURDIR)/build/$(ENV)/cost-report.html 2>/dev/null \
+	  && echo "Screenshot: build/$(ENV)/cost-report.png"; \
+	else echo "Open build/$(ENV)/cost-report.html (no chromium for a screenshot)"; fi
 
 emulator-start: setup
 	$(BIN)/python -m emulator start --port $(PORT) --pidfile build/local/emulator.pid --logfile build/local/emulator.log
