@@ -43,6 +43,18 @@ TIERS = {
 }
 TIERS["msk_outputs"]["topics"] = ["orders", "order-events", "payments", "clickstream"]
 APP_LOG_GROUP = "/aws/containerinsights/ecap-local-eks/application"
+SERVICES = '(service("streamlit-dashboard") OR service("ecap-api"))'
+XRAY_GROUPS = {
+    f"{PREFIX}-api-errors": (f"{SERVICES} AND (fault = true OR error = true)", True),
+    f"{PREFIX}-slow-requests": (f"{SERVICES} AND responsetime > 1", False),
+}
+# name -> (priority, fixed rate, reservoir, service name, URL path): the local inventory's 0.2 and 2.
+XRAY_RULES = {
+    f"{PREFIX}-health-1": (1, 0.0, 0, "*", "/health*"),
+    f"{PREFIX}-health-2": (2, 0.0, 0, "*", "/_stcore/health"),
+    f"{PREFIX}-dashboard": (1001, 0.2, 2, "streamlit-dashboard", "*"),
+    f"{PREFIX}-api": (1002, 0.2, 2, "ecap-api", "*"),
+}
 DASHBOARD = f"{PREFIX}-overview"
 # (alarm name after <prefix>-alarm-, namespace, metric, dimensions, comparison, threshold)
 ALARMS = {
@@ -152,16 +164,35 @@ def alarms(aws) -> dict[str, dict]:
     return {a["AlarmName"].removeprefix(f"{PREFIX}-alarm-"): a for a in found}
 
 
+def xray_groups(aws) -> dict[str, dict]:
+    pages = aws("xray").get_paginator("get_groups").paginate()
+    return {g["GroupName"]: g for p in pages for g in p["Groups"] if g["GroupName"] != "Default"}
+
+
+def xray_rules(aws) -> dict[str, dict]:
+    pages = aws("xray").get_paginator("get_sampling_rules").paginate()
+    rules = (r["SamplingRule"] for p in pages for r in p["SamplingRuleRecords"])
+    return {r["RuleName"]: r for r in rules if r["RuleName"] != "Default"}
+
+
+def xray_tags(aws, arn: str) -> dict[str, str]:
+    return {t["Key"]: t["Value"] for t in aws("xray").list_tags_for_resource(ResourceARN=arn)["Tags"]}
+
+
 def topic_arn(aws) -> str:
     return f"arn:aws:sns:us-west-2:{aws('sts').get_caller_identity()['Account']}:{TOPIC}"
 
 
-def test_check_mode_on_nothing_makes_no_change(runner, emulator, foundation):
+def test_check_mode_on_nothing_makes_no_change(runner, emulator, foundation, aws):
     before = emulator.counters()["mutating"]
     result = run_tier(runner, foundation, check=True)
     assert result.rc == 0, result.failure_text()
     assert result.changed > 0, "check mode must report what it would create"
     assert emulator.counters()["mutating"] == before, "check mode made a mutating call"
+    changed = [t.split(" : ")[-1] for t in result.changed_tasks()]
+    assert "Converge the X-Ray groups (API errors with insights, slow requests)" in changed
+    assert "Converge the X-Ray sampling rules (health checks never, the services at the environment's rate)" in changed
+    assert xray_groups(aws) == {} and xray_rules(aws) == {}
 
 
 def test_create(runner, aws, foundation, emulator):
@@ -300,7 +331,29 @@ def test_create(runner, aws, foundation, emulator):
         assert kind in kinds, kind
     assert kinds.count("cloudwatch:alarm") == len(ALARMS) and kinds.count("events:rule") == len(RULES)
 
+    # X-Ray: the groups on the services' traces, the rules (health paths never sampled, first), all tagged.
+    groups = xray_groups(aws)
+    assert set(groups) == set(XRAY_GROUPS)
+    for name, (expression, insights) in XRAY_GROUPS.items():
+        assert groups[name]["FilterExpression"] == expression, name
+        assert groups[name]["InsightsConfiguration"] == {"InsightsEnabled": insights, "NotificationsEnabled": False}
+        assert xray_tags(aws, groups[name]["GroupARN"])["Project"] == "ecap"
+    rules = xray_rules(aws)
+    assert set(rules) == set(XRAY_RULES)
+    for name, (priority, rate, reservoir, service, path) in XRAY_RULES.items():
+        rule = rules[name]
+        assert (rule["Priority"], rule["FixedRate"], rule["ReservoirSize"]) == (priority, rate, reservoir), name
+        assert (rule["ServiceName"], rule["URLPath"], rule["HTTPMethod"], rule["Host"]) == (service, path, "*", "*")
+        tags = xray_tags(aws, rule["RuleARN"])
+        assert (tags["Project"], tags["Environment"], tags["Name"]) == ("ecap", "local", name), name
+    assert kinds.count("xray:group") == len(XRAY_GROUPS) and kinds.count("xray:sampling_rule") == len(XRAY_RULES)
+
     out = outputs(result)
+    assert out["xray_group_arns"] == {
+        "api_errors": groups[f"{PREFIX}-api-errors"]["GroupARN"],
+        "slow_requests": groups[f"{PREFIX}-slow-requests"]["GroupARN"],
+    }
+    assert out["xray_sampling_rules"] == list(XRAY_RULES)
     assert out["topic_arn"] == arn and out["trail_arn"] == trail["TrailARN"] and out["trail_bucket"] == bucket
     assert out["budget_name"] == BUDGET and out["rule_names"] == RULES and out["log_group"] == LOG_GROUPS[0]
     assert sorted(out["alarm_names"]) == sorted(f"{PREFIX}-alarm-{k}" for k in ALARMS)
@@ -345,6 +398,35 @@ def test_one_threshold_changes_exactly_its_alarm(runner, aws, foundation):
     }
 
 
+def test_one_xray_rate_and_threshold_change_exactly_their_resources(runner, aws, foundation, emulator):
+    rules_before, groups_before = xray_rules(aws), xray_groups(aws)
+    before = emulator.counters()["services"].get("xray", {})
+    result = run_tier(
+        runner,
+        foundation,
+        observability_threshold_overrides={"rds_cpu_percent": 70},
+        observability_xray_fixed_rate=0.1,
+        observability_xray_slow_request_seconds=2,
+    )
+    assert result.rc == 0, result.failure_text()
+    assert sorted(t.split(" : ")[-1] for t in result.changed_tasks()) == [
+        "Converge the X-Ray groups (API errors with insights, slow requests)",
+        "Converge the X-Ray sampling rules (health checks never, the services at the environment's rate)",
+    ]
+    task = next(t for t in result.tasks if t["name"].endswith("the services at the environment's rate)"))
+    changed_rules = [r["item"]["name"] for r in task["result"]["results"] if r["changed"]]
+    assert changed_rules == [f"{PREFIX}-dashboard", f"{PREFIX}-api"]
+    rules, groups = xray_rules(aws), xray_groups(aws)
+    assert {n: r["FixedRate"] for n, r in rules.items()} == {
+        n: (0.1 if n in changed_rules else r["FixedRate"]) for n, r in rules_before.items()
+    }
+    assert groups[f"{PREFIX}-slow-requests"]["FilterExpression"] == f"{SERVICES} AND responsetime > 2"
+    assert groups[f"{PREFIX}-api-errors"] == groups_before[f"{PREFIX}-api-errors"]
+    after = emulator.counters()["services"]["xray"]
+    writes = {k: after[k] - before.get(k, 0) for k in after if not k.startswith(("Get", "List"))}
+    assert {k: v for k, v in writes.items() if v} == {"UpdateSamplingRule": 2, "UpdateGroup": 1}
+
+
 def test_absent_then_absent_again(runner, aws, foundation):
     account = aws("sts").get_caller_identity()["Account"]
     result = run_tier(runner, foundation, ecap_state="absent", observability_trail_force_destroy=True)
@@ -360,6 +442,8 @@ def test_absent_then_absent_again(runner, aws, foundation):
         assert aws("logs").describe_log_groups(logGroupNamePrefix=name)["logGroups"] == []
     assert aws("budgets").describe_budgets(AccountId=account).get("Budgets", []) == []
     assert aws("cloudwatch").list_dashboards(DashboardNamePrefix=PREFIX)["DashboardEntries"] == []
+    assert xray_groups(aws) == {} and xray_rules(aws) == {}
+    assert [g["GroupName"] for g in aws("xray").get_groups()["Groups"]] == ["Default"]
 
     again = run_tier(runner, foundation, ecap_state="absent", observability_trail_force_destroy=True)
     assert again.rc == 0, again.failure_text()
@@ -372,6 +456,21 @@ BAD = [
     ({"observability_threshold_overrides": {"rds_cpu_percent": "high"}}, "rds_cpu_percent=high is not a number"),
     ({"observability_threshold_overrides": {"rds_cpu": 70}}, "rds_cpu is not a threshold"),
     ({"observability_log_retention_days": 8}, "observability_log_retention_days=8 must be one of"),
+    ({"observability_xray_fixed_rate": 1.5}, "observability_xray_fixed_rate=1.5 must be a number from 0 to 1"),
+    ({"observability_xray_reservoir_size": -1}, "observability_xray_reservoir_size=-1 must be a whole number >= 0"),
+    ({"observability_xray_slow_request_seconds": 0}, "observability_xray_slow_request_seconds=0 must be a number"),
+    (
+        {"observability_xray_insights": False, "observability_xray_insights_notifications": True},
+        "observability_xray_insights_notifications=true needs observability_xray_insights=true",
+    ),
+    (
+        {"observability_xray_services": [{"key": "API", "service_name": "ecap-api"}]},
+        "observability_xray_services[0]=",
+    ),
+    (
+        {"observability_xray_services": [{"key": "an-api-whose-key-is-long", "service_name": "ecap-api"}]},
+        "X-Ray names are at most 32 characters: ecap-local-an-api-whose-key-is-long has 35",
+    ),
 ]
 
 
