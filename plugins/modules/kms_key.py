@@ -11,7 +11,7 @@ description:
   - Create, update and schedule the deletion of a symmetric or asymmetric KMS key named by its alias.
   - Written because M(amazon.aws.kms_key) (amazon.aws 10.1.2) makes about 18 calls per key on a run that changes
     nothing (all aliases, grants, policies, tags and the key twice). This module reads the key by its alias once
-    and then only the settings it is asked to manage (GetKeyRotationStatus, GetKeyPolicy, ListResourceTags): four
+    and then only the settings it is asked to manage (GetKeyRotationStatus, GetKeyPolicy, ListResourceTags), four
     calls on a no-op.
   - CreateKey has no idempotency token, so every key carries the tag C(ecap.platform:alias) with its alias name,
     set in the CreateKey call. A run interrupted between CreateKey and CreateAlias leaves a tagged key without
