@@ -34,7 +34,7 @@ PLAYBOOK = str(Path(sys.executable).with_name("ansible-playbook"))
 OUT = ROOT / "build" / "bench"
 
 
-def play(emu: Any, playbook: str, build: Path, **extra: Any) -> dict[str, Any]:
+def play(emu: Any, playbook: str, build: Path, log: str, **extra: Any) -> dict[str, Any]:
     env = {
         **os.environ,
         "AWS_ENDPOINT_URL": emu.endpoint,
@@ -49,6 +49,8 @@ def play(emu: Any, playbook: str, build: Path, **extra: Any) -> dict[str, Any]:
     start = time.monotonic()
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
     wall = time.monotonic() - start
+    # Kept for benchmarks/profile_run.py (where the time of a run goes).
+    (OUT / f"{log}.json").write_text(proc.stdout)
     try:
         stats = json.loads(proc.stdout[proc.stdout.index("{") :])["stats"]["localhost"]
     except (ValueError, KeyError):
@@ -112,13 +114,13 @@ def main() -> int:
     build = OUT / "local"
     results: dict[str, Any] = {}
     with running(profile="scaled", quiet=True) as emu:
-        deploy = play(emu, "site.yml", build)
+        deploy = play(emu, "site.yml", build, "deploy")
         created = Counter(f"{r['service']}:{r['type']}" for r in emu.resources("Project=ecap"))
         paths = critical_paths(durations(emu), created)
 
         emu.set_config(profile="instant")
         emu.reset_counters()
-        noop = play(emu, "site.yml", build)
+        noop = play(emu, "site.yml", build, "noop")
         counters = emu.counters()
         # Resources by the service that serves them (the counters' signing names match the ARN services).
         per_service = Counter(r["service"] for r in emu.resources("Project=ecap"))
@@ -127,7 +129,7 @@ def main() -> int:
         }
 
         emu.set_config(profile="scaled")
-        teardown = play(emu, "playbooks/teardown.yml", build, teardown_delete_data=True)
+        teardown = play(emu, "playbooks/teardown.yml", build, "teardown", teardown_delete_data=True)
         left = emu.resources("Project=ecap")
 
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -151,6 +153,10 @@ def main() -> int:
             "api_calls_per_resource_max": round(max(ratios.values()), 1),
             "api_calls_per_resource_by_service": {s: round(v, 1) for s, v in sorted(ratios.items())},
             "resources": sum(per_service.values()),
+            "resources_by_service": dict(sorted(per_service.items())),
+            "api_calls_by_operation": {
+                s: dict(sorted(ops.items(), key=lambda kv: -kv[1])) for s, ops in sorted(counters["services"].items())
+            },
         },
         "teardown": {
             "wall_s": teardown["wall_s"],
