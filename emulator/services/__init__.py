@@ -20,6 +20,7 @@ from emulator.services import (
     logs,
     rds,
     s3,
+    scheduler,
     servicequotas,
 )
 
@@ -38,5 +39,6 @@ __all__ = [
     "logs",
     "rds",
     "s3",
+    "scheduler",
     "servicequotas",
 ]
