@@ -51,6 +51,7 @@ REAL_DURATIONS: dict[str, tuple[float, float]] = {
     "elasticache_replication_group": (900, 300),
     "elasticache_replication_group_modify": (600, 0),
     "elbv2_load_balancer": (150, 30),
+    "scheduler_schedule_group": (0, 30),
 }
 
 SCALE_FACTOR = 30

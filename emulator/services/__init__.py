@@ -20,6 +20,7 @@ from emulator.services import (
     logs,
     rds,
     s3,
+    scheduler,
     servicequotas,
     xray,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "logs",
     "rds",
     "s3",
+    "scheduler",
     "servicequotas",
     "xray",
 ]

@@ -1,0 +1,5 @@
+"""EventBridge Scheduler fixes and extensions (see emulator/README.md)."""
+
+from emulator.services.scheduler import models, responses
+
+__all__ = ["models", "responses"]
