@@ -102,6 +102,8 @@ def test_create(runner, aws, emulator):
         "events:rule": 5,
         "cloudtrail:trail": 1,
         "budgets:budget": 1,
+        "xray:group": 2,  # <prefix>-api-errors, <prefix>-slow-requests
+        "xray:sampling_rule": 4,  # health paths, then the services
     }
 
     vpcs = _vpc(aws)
