@@ -307,6 +307,30 @@ def _xray(ctx: Context) -> Iterator[Resource]:
 FULLY_LISTED.add("xray")
 
 
+# --- EventBridge Scheduler ----------------------------------------------------------------------
+
+
+@lister("scheduler")
+def _scheduler(ctx: Context) -> Iterator[Resource]:
+    """Schedule groups carrying the tags (not the account's default group, not one DELETING). Schedules have no
+    tags: they live in their group and go with it."""
+    scheduler = ctx.client("scheduler")
+    for group in _pages(scheduler, "list_schedule_groups", "ScheduleGroups"):
+        if group["Name"] == "default" or group.get("State") == "DELETING":
+            continue
+        try:
+            tags = tag_dict(scheduler.list_tags_for_resource(ResourceArn=group["Arn"]).get("Tags"))
+        except ClientError as exc:  # deleted since the listing
+            if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+                continue
+            raise
+        if ctx.matches(tags):
+            yield Resource("scheduler", "schedule_group", group["Name"], group["Arn"])
+
+
+FULLY_LISTED.add("scheduler")
+
+
 # --- SNS, CloudTrail ----------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""The whole site (kms, network, security_groups, datalake, ingress, rds, msk, redis, eks, observability) against
+"""The whole site (kms, network, security_groups, datalake, ingress, rds, msk, redis, eks, observability, offhours) against
 the emulator, in the amazon.aws rhythm: plan (check mode) on nothing -> create -> drift made by hand shows in the
 plan as exactly those two changes (so everything else plans "no change") -> update (reverts the drift) -> re-run changes
 nothing -> teardown leaves nothing tagged -> teardown again changes nothing.
@@ -76,7 +76,7 @@ def test_create(runner, aws, emulator):
         "ec2:vpc_endpoint": 1,
         "ec2:flow_log": 1,
         "ec2:security_group": 7,
-        "iam:role": 14,  # flow logs, RDS monitoring, EKS cluster and nodes, 9 IRSA roles, CloudTrail to Logs
+        "iam:role": 15,  # flow logs, RDS monitoring, EKS cluster and nodes, 9 IRSA roles, CloudTrail to Logs, offhours
         "iam:oidc_provider": 1,
         "logs:log_group": 11,  # 7 of the tiers, 4 of Container Insights
         "iam:policy": 2,
@@ -104,6 +104,7 @@ def test_create(runner, aws, emulator):
         "budgets:budget": 1,
         "xray:group": 2,  # <prefix>-api-errors, <prefix>-slow-requests
         "xray:sampling_rule": 4,  # health paths, then the services
+        "scheduler:schedule_group": 1,  # off-hours: workload down/up, RDS stop/start
     }
 
     vpcs = _vpc(aws)
@@ -354,6 +355,7 @@ def test_plan_shows_exactly_the_drift_made_by_hand(runner, emulator, aws):
         "ingress": [],
         "eks": [],
         "observability": [],
+        "offhours": [],
     }
     network = document["tiers"]["network"]["changes"][0]["changes"]
     assert network == ["retention_days: 30 -> 7"]

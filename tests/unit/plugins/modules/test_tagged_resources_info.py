@@ -84,3 +84,20 @@ def test_lists_xray_groups_and_rules_not_the_defaults(emulator, aws_credentials,
     xray.delete_group(GroupARN=group["GroupARN"])
     xray.delete_sampling_rule(RuleARN=arn)
     assert run({"tags": {"Project": "ecap", "Environment": "xray"}}, capsys)["resources"] == []
+
+
+def test_lists_schedule_groups_not_default_nor_deleting(emulator, aws_credentials, monkeypatch, capsys):
+    """Schedule groups carry the tags (schedules have none and go with their group); DELETING is on its way out."""
+    monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.endpoint)
+    scheduler = boto3.session.Session(region_name="us-west-2").client("scheduler")
+    tags = [{"Key": "Project", "Value": "ecap"}, {"Key": "Environment", "Value": "sched"}]
+    arn = scheduler.create_schedule_group(Name="ecap-sched-offhours", Tags=tags)["ScheduleGroupArn"]
+    scheduler.create_schedule_group(Name="other-team", Tags=tags[:1])
+
+    result = run({"tags": {"Project": "ecap", "Environment": "sched"}, "services": ["scheduler"]}, capsys)
+    assert [(r["kind"], r["id"], r["arn"]) for r in result["resources"]] == [
+        ("scheduler:schedule_group", "ecap-sched-offhours", arn)
+    ]
+    scheduler.delete_schedule_group(Name="ecap-sched-offhours")
+    scheduler.delete_schedule_group(Name="other-team")
+    assert run({"tags": {"Project": "ecap", "Environment": "sched"}}, capsys)["resources"] == []
