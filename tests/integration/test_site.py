@@ -1,7 +1,7 @@
 """The whole site (kms, network, security_groups, datalake, ingress, rds, msk, redis, eks, observability, offhours)
 against the emulator, in the amazon.aws rhythm: plan (check mode) on nothing -> create -> drift made by hand shows
-in the plan as exactly those two changes (so everything else plans "no change") -> update (reverts the drift) -> re-
-run changes nothing -> teardown leaves nothing tagged -> teardown again changes nothing.
+in the plan as exactly those two changes (so everything else plans "no change") -> update (reverts the drift) ->
+re-run changes nothing -> teardown leaves nothing tagged -> teardown again changes nothing.
 
 Each tier's own rhythm (check mode, create, re-run, update, absent, absent again) is in
 test_role_<tier>.py on a boto3-made foundation; this file proves the tiers together."""
