@@ -17,6 +17,8 @@ Pure Python (PyYAML, jsonschema, kubernetes-validate), no Ansible import: the mo
 from __future__ import annotations
 
 import copy
+import hashlib
+import marshal
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -146,6 +148,32 @@ def validate_objects(
         if messages:
             invalid.append({**entry, "errors": messages})
     return counts, invalid
+
+
+def _own_code() -> bytes:
+    """The compiled code of this validator (not its file: under Mitogen a module has no file to read)."""
+    functions = (load_documents, _files, _strict, crd_schemas, _name, validate_objects)
+    return b"".join(marshal.dumps(f.__code__) for f in functions)
+
+
+def inputs_digest(
+    paths: Iterable[str | Path], kubernetes_version: str, crd_paths: Iterable[str | Path] = (), strict: bool = True
+) -> str:
+    """sha256 of everything a validation's result depends on: the bytes and names of the manifests and the
+    CRDs, the version, strictness, this validator's source and the kubernetes-validate release.
+
+    Two runs with the same digest give the same result, so a result recorded under it can be reused."""
+    digest = hashlib.sha256()
+    version = getattr(kubernetes_validate, "__version__", "") if HAS_DEPS else ""
+    digest.update(f"{kubernetes_version}\0{strict}\0{version}\0".encode())
+    digest.update(_own_code())
+    for group in (paths, crd_paths):
+        digest.update(b"\1")
+        for path in _files(group):
+            data = path.read_bytes()
+            digest.update(f"{path}\0{len(data)}\0".encode())
+            digest.update(data)
+    return digest.hexdigest()
 
 
 def validate_paths(

@@ -17,6 +17,9 @@ description:
     the schema does not list unless it preserves unknown fields (a server's C(Strict) field validation).
   - An object whose kind has no schema in either place is invalid.
   - The module changes nothing; it fails listing every invalid object with its errors.
+  - With O(cache_file), a run whose inputs are byte for byte those of the last passing run (manifests, CRDs,
+    version, strictness, the validator itself) returns that run's result without validating again; any change
+    validates everything.
 requirements:
   - kubernetes-validate
   - jsonschema
@@ -46,6 +49,12 @@ options:
       - Refuse fields the schemas do not know.
     type: bool
     default: true
+  cache_file:
+    description:
+      - A JSON file recording the digest of the inputs of the last passing validation and its result.
+      - Written after a passing validation (not in check mode); a failing one removes it.
+      - Omit to validate on every run.
+    type: path
 """
 
 EXAMPLES = r"""
@@ -67,6 +76,11 @@ total:
   returned: always
   type: int
   sample: 87
+cached:
+  description: Whether the result is the recorded one of a passing run with the same inputs (O(cache_file)).
+  returned: always
+  type: bool
+  sample: false
 invalid:
   description: The invalid objects with their errors (empty when all are valid).
   returned: always
@@ -80,6 +94,8 @@ invalid:
     errors: {description: What is wrong, field by field., type: list, elements: str, returned: always}
 """
 
+import json
+import os
 import re
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -93,6 +109,7 @@ def main() -> None:
             "kubernetes_version": {"type": "str", "required": True},
             "crd_paths": {"type": "list", "elements": "path", "default": []},
             "strict": {"type": "bool", "default": True},
+            "cache_file": {"type": "path"},
         },
         supports_check_mode=True,
     )
@@ -101,18 +118,54 @@ def main() -> None:
     version = module.params["kubernetes_version"]
     if not re.fullmatch(r"1\.\d+", version):
         module.fail_json(msg=f"kubernetes_version={version!r} must be MAJOR.MINOR, e.g. 1.33")
+    args = (module.params["paths"], version, module.params["crd_paths"])
+    cache_file = module.params["cache_file"]
     try:
-        counts, invalid = k8s_validate.validate_paths(
-            module.params["paths"], version, module.params["crd_paths"], strict=module.params["strict"]
-        )
+        digest = k8s_validate.inputs_digest(*args, strict=module.params["strict"]) if cache_file else None
+        cached = _read_cache(cache_file, digest)
+        if cached is not None:
+            module.exit_json(changed=False, cached=True, objects=cached, total=sum(cached.values()), invalid=[])
+        counts, invalid = k8s_validate.validate_paths(*args, strict=module.params["strict"])
     except (OSError, ValueError) as exc:
         module.fail_json(msg=f"Cannot read the manifests: {exc}")
-    result = {"changed": False, "objects": counts, "total": sum(counts.values()), "invalid": invalid}
+    result = {"changed": False, "cached": False, "objects": counts, "total": sum(counts.values()), "invalid": invalid}
+    if cache_file and not module.check_mode:
+        _write_cache(module, cache_file, digest, None if invalid else counts)
     if invalid:
         lines = [f"{i['file']}: {i['kind']} {i['name']}: {'; '.join(i['errors'])}" for i in invalid[:20]]
         msg = f"{len(invalid)} invalid object(s) for Kubernetes {version}:\n" + "\n".join(lines)
         module.fail_json(msg=msg, **result)
     module.exit_json(**result)
+
+
+def _read_cache(path: str | None, digest: str | None) -> dict[str, int] | None:
+    """The object counts recorded under ``digest``, or None (no file, another digest, unreadable)."""
+    if not path or not os.path.isfile(path):
+        return None
+    try:
+        with open(path, encoding="utf-8") as handle:
+            recorded = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(recorded, dict) or recorded.get("digest") != digest:
+        return None
+    objects = recorded.get("objects")
+    return objects if isinstance(objects, dict) else None
+
+
+def _write_cache(module: AnsibleModule, path: str, digest: str | None, counts: dict[str, int] | None) -> None:
+    """Record a passing result under its digest, or forget the last one after a failure."""
+    try:
+        if counts is None:
+            if os.path.exists(path):
+                os.unlink(path)
+            return
+        tmp = f"{path}.tmp"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump({"digest": digest, "objects": counts}, handle, sort_keys=True)
+        os.replace(tmp, path)
+    except OSError as exc:
+        module.warn(f"Cannot record the validation in {path}: {exc}")
 
 
 if __name__ == "__main__":

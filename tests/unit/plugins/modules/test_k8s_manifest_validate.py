@@ -95,3 +95,45 @@ def test_the_module_fails_listing_the_invalid_objects(tmp_path, crds, capsys):
         k8s_manifest_validate.main()
     msg = json.loads(capsys.readouterr().out)["msg"]
     assert "broken.yaml is not valid YAML" in msg and "line 4" in msg
+
+
+def test_a_cache_file_reuses_a_passing_result_until_an_input_changes(tmp_path, crds, capsys):
+    import json
+
+    from ansible.module_utils.testing import patch_module_args
+
+    manifests = tmp_path / "manifests"
+    manifests.mkdir()
+    (manifests / "objects.yaml").write_text(yaml.safe_dump_all([DEPLOYMENT, BINDING]))
+    cache = tmp_path / "validated.json"
+    args = {"paths": [str(manifests)], "kubernetes_version": "1.33", "crd_paths": [str(crds)], "cache_file": str(cache)}
+
+    def run(extra=None, check=False):
+        with patch_module_args({**args, **(extra or {}), "_ansible_check_mode": check}), pytest.raises(SystemExit):
+            k8s_manifest_validate.main()
+        return json.loads(capsys.readouterr().out)
+
+    # Check mode validates but records nothing.
+    assert run(check=True)["cached"] is False and not cache.exists()
+    first = run()
+    assert first["cached"] is False and first["total"] == 2 and cache.exists()
+    again = run()
+    assert again["cached"] is True and again["objects"] == first["objects"] and again["total"] == 2
+    # Another version, strictness or CRD set is another input.
+    assert run({"kubernetes_version": "1.32"})["cached"] is False
+    assert run()["cached"] is False  # the 1.32 run replaced the record
+    assert run()["cached"] is True
+    # An edited manifest is validated again: an invalid one fails and forgets the record.
+    bad = {**DEPLOYMENT, "spec": {**DEPLOYMENT["spec"], "replica": 2}}
+    (manifests / "objects.yaml").write_text(yaml.safe_dump_all([bad, BINDING]))
+    failed = run()
+    assert failed["failed"] and failed["cached"] is False and "replica" in failed["msg"] and not cache.exists()
+    # A new file in a folder is an input too.
+    (manifests / "objects.yaml").write_text(yaml.safe_dump_all([DEPLOYMENT, BINDING]))
+    assert run()["total"] == 2 and run()["cached"] is True
+    (manifests / "more.yaml").write_text(yaml.safe_dump(DEPLOYMENT))
+    added = run()
+    assert added["cached"] is False and added["total"] == 3
+    # A record that is not JSON is ignored, not trusted.
+    cache.write_text("{not json")
+    assert run()["cached"] is False and run()["cached"] is True
