@@ -14,10 +14,10 @@ description:
     known from its account, path and name, so a run that changes nothing here is GetPolicy (with the tags) and
     GetPolicyVersion of the default version.
   - The account is O(account_id), or the caller's (one STS GetCallerIdentity) when unset.
-  - The document is compared as a policy (as amazon.aws does): the order of statements and values, and a single
+  - The document is compared as a policy (as amazon.aws does), so the order of statements and values, and a single
     value against a one-element list, do not matter. A different document is a new version, made the default;
     at IAM's limit of five versions the oldest non-default version is deleted first.
-  - IAM cannot change the description or the path of a policy: a different O(description) is reported as a
+  - IAM cannot change the description or the path of a policy, so a different O(description) is reported as a
     warning (as amazon.aws does); a policy of the same name at another path is reported as an error.
   - Deleting detaches the policy from every user, group and role and deletes its other versions first.
 author:

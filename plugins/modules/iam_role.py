@@ -12,17 +12,17 @@ description:
   - Written because M(amazon.aws.iam_role) with M(amazon.aws.iam_policy) (amazon.aws 10.1.2) takes one task item
     per role and one per inline policy, and five to eight calls per role on a run that changes nothing (the role
     and its attached policies are each read twice, the inline policies listed again per policy). This module
-    reads the role once (GetRole: trust policy, description, max session duration, path, boundary, tags), its
-    attached policies once (ListAttachedRolePolicies, when O(managed_policies) is set) and its inline policies
-    once (ListRolePolicies, then GetRolePolicy per policy of O(inline_policies), when it is set).
-  - Policy documents are compared as policies (as amazon.aws does): the order of statements and of values, and
+    reads the role once (GetRole, with the trust policy, description, max session duration, path, boundary and
+    tags), its attached policies once (ListAttachedRolePolicies, when O(managed_policies) is set) and its inline
+    policies once (ListRolePolicies, then GetRolePolicy per policy of O(inline_policies), when it is set).
+  - Policy documents are compared as policies (as amazon.aws does), so the order of statements and of values, and
     a single value against a one-element list, do not matter.
   - Managed policies are given by ARN (names would need the account's whole policy list to resolve).
   - A create interrupted after CreateRole is finished by the next run (the role is found and what is missing is
     added). A delete removes the role from its instance profiles, detaches its managed policies and deletes its
     inline policies first, as IAM requires.
   - Instance profiles are not created (use M(amazon.aws.iam_instance_profile)); the path of an existing role cannot
-    be changed (IAM has no API for it): a different O(path) is reported as a warning, as amazon.aws does.
+    be changed (IAM has no API for it), so a different O(path) is reported as a warning, as amazon.aws does.
 author:
   - ecap.platform contributors
 options:
