@@ -143,6 +143,9 @@ def test_account_from_sts_and_a_path(run, aws, emulator):
     assert not result["changed"]
     assert delta(before_iam, iam_calls(emulator)) == {"GetPolicy": 1, "GetPolicyVersion": 1}
     assert delta(before_sts, iam_calls(emulator, "sts")) == {"GetCallerIdentity": 1}
+    # The same name at another path is an error, not a second policy (IAM names are unique in the account).
+    result = run({"name": name, "policy": document("s3:ListBucket")}, failed=True)
+    assert "exists at another path" in result["msg"]
     assert run({"name": name, "path": "/ecap/", "state": "absent"})["changed"]
     assert read(aws("iam"), arn) is None
 
