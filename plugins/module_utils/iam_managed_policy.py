@@ -90,9 +90,8 @@ def plan(current: Mapping[str, Any], document: dict[str, Any], params: Mapping[s
     if iam.documents_differ(current["document"], document):
         changes["document"] = document
     if params.get("tags") is not None:
-        to_set, to_unset = tag_changes(
-            tags_to_dict(current["policy"].get("Tags")), params["tags"], params["purge_tags"]
-        )
+        wanted_tags = {k: str(v) for k, v in params["tags"].items()}
+        to_set, to_unset = tag_changes(tags_to_dict(current["policy"].get("Tags")), wanted_tags, params["purge_tags"])
         if to_set:
             changes["tag"] = to_set
         if to_unset:

@@ -143,7 +143,8 @@ def plan(current: Mapping[str, Any], wanted: Mapping[str, Any], params: Mapping[
     if boundary is not None and boundary != current_boundary:
         changes["boundary"] = boundary
     if params.get("tags") is not None:
-        to_set, to_unset = tag_changes(tags_to_dict(role.get("Tags")), params["tags"], params["purge_tags"])
+        wanted_tags = {k: str(v) for k, v in params["tags"].items()}
+        to_set, to_unset = tag_changes(tags_to_dict(role.get("Tags")), wanted_tags, params["purge_tags"])
         if to_set:
             changes["tag"] = to_set
         if to_unset:
@@ -172,8 +173,8 @@ def plan(current: Mapping[str, Any], wanted: Mapping[str, Any], params: Mapping[
 # --------------------------------------------------------------------------- write
 
 
-def create(connection: Any, wanted: Mapping[str, Any], params: Mapping[str, Any]) -> None:
-    """CreateRole with everything it takes, then the inline and managed policies."""
+def create(connection: Any, wanted: Mapping[str, Any], params: Mapping[str, Any]) -> dict[str, Any]:
+    """CreateRole with everything it takes (the policies come with :func:`add_policies`, once IAM shows it)."""
     request: dict[str, Any] = {
         "RoleName": params["name"],
         "Path": params.get("path") or "/",
@@ -187,12 +188,12 @@ def create(connection: Any, wanted: Mapping[str, Any], params: Mapping[str, Any]
         request["PermissionsBoundary"] = params["boundary"]
     if params.get("tags"):
         request["Tags"] = dict_to_tags(params["tags"])
-    connection.create_role(aws_retry=True, **request)
-    apply(
-        connection,
-        params["name"],
-        {"put": dict(wanted.get("inline") or {}), "attach": list(wanted.get("managed") or [])},
-    )
+    return connection.create_role(aws_retry=True, **request)["Role"]
+
+
+def add_policies(connection: Any, name: str, wanted: Mapping[str, Any]) -> None:
+    """The inline and managed policies of a new role."""
+    apply(connection, name, {"put": dict(wanted.get("inline") or {}), "attach": list(wanted.get("managed") or [])})
 
 
 def wait_until_visible(connection: Any, name: str, timeout: int, delay: float = 2) -> dict[str, Any] | None:

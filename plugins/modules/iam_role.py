@@ -220,12 +220,15 @@ def ensure_present(connection, module: AnsibleAWSModule, wanted: dict) -> None:
         diff = make_diff({}, roles.state_view(planned))
         if module.check_mode:
             module.exit_json(changed=True, diff=diff)
-        roles.create(connection, wanted, params)
-        role = roles.wait_until_visible(connection, name, params["wait_timeout"] if params["wait"] else 0)
+        role = roles.create(connection, wanted, params)
+        # As amazon.aws.iam_role does: the policies once GetRole answers with the new role (eventual consistency).
+        if params["wait"]:
+            role = roles.wait_until_visible(connection, name, params["wait_timeout"])
         if role is None:
             module.fail_json(
                 msg=f"Timed out after {params['wait_timeout']}s waiting for the new IAM role {name} to be visible"
             )
+        roles.add_policies(connection, name, wanted)
         current = roles.read(connection, role, wanted, params["purge_inline_policies"])
         module.exit_json(changed=True, iam_role=roles.result_view(current), diff=diff)
 

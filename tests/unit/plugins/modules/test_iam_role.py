@@ -201,6 +201,19 @@ def test_delete_keeps_a_shared_instance_profile(run, aws):
     assert profiles["ecap-test-shared"]["Roles"] == [] and name in profiles
 
 
+def test_without_wait_and_tags_that_are_not_strings(run, aws, emulator):
+    """wait: false makes no GetRole after CreateRole; a tag value given as a number is compared as a string."""
+    name = "ecap-test-nowait"
+    before = dict(emulator.counters()["services"].get("iam", {}))
+    result = run(args(name=name, wait=False, tags={"Project": "ecap", "Tier": 4}))
+    assert result["changed"] and result["iam_role"]["arn"].endswith(f":role/{name}")
+    calls = delta(before, iam_calls(emulator))
+    assert calls["GetRole"] == 1 and calls["CreateRole"] == 1, calls  # the one GetRole: the existence check
+    assert read(aws("iam"), name)["tags"] == {"Project": "ecap", "Tier": "4"}
+    assert not run(args(name=name, tags={"Project": "ecap", "Tier": 4}))["changed"]
+    assert run({"name": name, "state": "absent"})["changed"]
+
+
 def test_interrupted_create_is_finished(run, aws):
     """A run killed after CreateRole left a bare role: the next run adds the tags, policies and description."""
     iam = aws("iam")
