@@ -229,8 +229,9 @@ def ensure_present(connection, module: AnsibleAWSModule, wanted: dict) -> None:
                 msg=f"Timed out after {params['wait_timeout']}s waiting for the new IAM role {name} to be visible"
             )
         roles.add_policies(connection, name, wanted)
-        current = roles.read(connection, role, wanted, params["purge_inline_policies"])
-        module.exit_json(changed=True, iam_role=roles.result_view(current), diff=diff)
+        # The policies as written, not read back (a read so soon may not show them yet).
+        created = {**planned, "role": role}
+        module.exit_json(changed=True, iam_role=roles.result_view(created), diff=diff)
 
     if params.get("path") is not None and params["path"] != role.get("Path"):
         module.warn(f"IAM cannot move role {name} from path {role.get('Path')} to {params['path']}: left as it is.")
