@@ -135,6 +135,34 @@ def aws(emulator):
     return lambda service: session.client(service, endpoint_url=emulator.endpoint)
 
 
+class CallCounter:
+    """The calls one service received inside a ``with`` block, per operation (``calls``), from the emulator."""
+
+    def __init__(self, emulator: Any, service: str) -> None:
+        self.emulator, self.service, self.calls = emulator, service, {}
+
+    def _snapshot(self) -> dict[str, int]:
+        return dict(self.emulator.counters()["services"].get(self.service, {}))
+
+    def __enter__(self) -> CallCounter:
+        self._before = self._snapshot()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        after = self._snapshot()
+        self.calls = {op: n - self._before.get(op, 0) for op, n in after.items() if n - self._before.get(op, 0)}
+
+    @property
+    def total(self) -> int:
+        return sum(self.calls.values())
+
+
+@pytest.fixture(scope="module")
+def count_calls(emulator):
+    """``with count_calls("iam") as iam: ...`` then ``iam.calls == {"GetRole": 1, ...}`` (the no-op budgets)."""
+    return lambda service="iam": CallCounter(emulator, service)
+
+
 # --------------------------------------------------------------------------- foundation
 
 FOUNDATION_TAGS = {"Project": "ecap", "Environment": "local", "ManagedBy": "ecap.platform"}

@@ -76,7 +76,7 @@ def as_list(value):
     return value if isinstance(value, list) else [value]
 
 
-def test_eks_tier(runner, foundation, emulator, aws, tmp_path):
+def test_eks_tier(runner, foundation, emulator, aws, tmp_path, count_calls):
     eks, iam, ec2, logs = aws("eks"), aws("iam"), aws("ec2"), aws("logs")
     keys = foundation["kms_outputs"]["key_arns"]
     private = foundation["network_outputs"]["private_subnet_ids"]
@@ -238,9 +238,14 @@ def test_eks_tier(runner, foundation, emulator, aws, tmp_path):
     assert user["user"]["exec"]["args"][-4:-2] == ["--cluster-name", CLUSTER]
 
     # ------------------------------------------------------------------ re-run: no change
-    again = run(runner, foundation)
+    with count_calls("iam") as iam_calls:
+        again = run(runner, foundation)
     assert again.rc == 0, again.failure_text()
     assert again.changed == 0, again.changed_tasks()
+    # 11 roles: cluster and node (GetRole, attached), 9 IRSA roles (also their inline policies, 8 of them have
+    # one), each role and its inline policy one task item; plus the OIDC provider.
+    role_calls = {k: v for k, v in iam_calls.calls.items() if "OpenIDConnect" not in k}
+    assert role_calls == {"GetRole": 11, "ListAttachedRolePolicies": 11, "ListRolePolicies": 9, "GetRolePolicy": 8}
 
     # ------------------------------------------------------------------ update
     versions = eks.describe_addon_versions(addonName="coredns", kubernetesVersion="1.33")["addons"][0]["addonVersions"]

@@ -53,7 +53,7 @@ def policies(iam):
     return [p for p in iam.list_policies(Scope="Local")["Policies"] if p["PolicyName"] == f"{CLUSTER}-client"]
 
 
-def test_msk_tier(runner, foundation, emulator, aws):
+def test_msk_tier(runner, foundation, emulator, aws, count_calls):
     kafka, iam, logs = aws("kafka"), aws("iam"), aws("logs")
     autoscaling = aws("application-autoscaling")
     private = foundation["network_outputs"]["private_subnet_ids"]
@@ -134,9 +134,12 @@ def test_msk_tier(runner, foundation, emulator, aws):
     assert statements["UseThePlatformConsumerGroups"]["Resource"] == arn.replace(":cluster/", ":group/") + "/ecap-*"
 
     # ------------------------------------------------------------------ re-run: no change
-    again = run(runner, foundation)
+    with count_calls("iam") as iam_calls:
+        again = run(runner, foundation)
     assert again.rc == 0, again.failure_text()
     assert again.changed == 0, again.changed_tasks()
+    # The client policy by ARN (the cluster's account) and its default version: no ListPolicies, no STS.
+    assert iam_calls.calls == {"GetPolicy": 1, "GetPolicyVersion": 1}
 
     # ------------------------------------------------------------------ update: configuration + topic config
     update = {"msk_log_retention_hours": 96, "msk_topic_retention_factor": 2, "msk_enhanced_monitoring": "PER_BROKER"}

@@ -359,12 +359,15 @@ def test_create(runner, aws, foundation, emulator):
     assert sorted(out["alarm_names"]) == sorted(f"{PREFIX}-alarm-{k}" for k in ALARMS)
 
 
-def test_rerun_changes_nothing(runner, emulator, foundation):
+def test_rerun_changes_nothing(runner, emulator, foundation, count_calls):
     before = emulator.counters()["mutating"]
-    result = run_tier(runner, foundation)
+    with count_calls("iam") as iam:
+        result = run_tier(runner, foundation)
     assert result.rc == 0, result.failure_text()
     assert result.changed_tasks() == []
     assert emulator.counters()["mutating"] == before, "a converged re-run made a mutating call"
+    # The CloudTrail delivery role with its inline policy, one task item: 4 calls.
+    assert iam.calls == {"GetRole": 1, "ListAttachedRolePolicies": 1, "ListRolePolicies": 1, "GetRolePolicy": 1}
 
 
 def test_plan_of_a_converged_tier_is_empty(runner, emulator, foundation):

@@ -195,10 +195,13 @@ def test_the_schedules_scale_down_and_back(aws):
     assert db_status(aws) in ("starting", "available")
 
 
-def test_rerun_changes_nothing(runner):
-    result = run_tier(runner)
+def test_rerun_changes_nothing(runner, count_calls):
+    with count_calls("iam") as iam:
+        result = run_tier(runner)
     assert result.rc == 0, result.failure_text()
     assert result.changed == 0, result.changed_tasks()
+    # The Scheduler role with its inline policy, one task item: 4 calls.
+    assert iam.calls == {"GetRole": 1, "ListAttachedRolePolicies": 1, "ListRolePolicies": 1, "GetRolePolicy": 1}
 
 
 def test_a_timezone_change_updates_exactly_the_schedules(runner, aws, emulator):

@@ -101,12 +101,16 @@ def test_create(runner, foundation, aws, state):
     assert [p["PolicyName"] for p in attached] == ["AmazonRDSEnhancedMonitoringRole"]
 
 
-def test_rerun_changes_nothing(runner, foundation, emulator):
+def test_rerun_changes_nothing(runner, foundation, emulator, count_calls):
     before = emulator.counters()["mutating"]
-    result = _run(runner, foundation)
+    with count_calls("iam") as iam:
+        result = _run(runner, foundation)
     assert result.rc == 0, result.failure_text()
     assert result.changed_tasks() == []
     assert emulator.counters()["mutating"] == before
+    # The monitoring role (GetRole, its attached policy) and the connect policy (by ARN, its default version):
+    # 2 calls per resource (amazon.aws.iam_role + iam_managed_policy: 24, ListPolicies 16 of them).
+    assert iam.calls == {"GetRole": 1, "ListAttachedRolePolicies": 1, "GetPolicy": 1, "GetPolicyVersion": 1}
 
 
 def test_update_backup_retention_and_a_static_parameter(runner, foundation, aws):

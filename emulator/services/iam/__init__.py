@@ -1,5 +1,5 @@
 """IAM fixes and extensions (see emulator/README.md)."""
 
-from emulator.services.iam import responses
+from emulator.services.iam import models, responses
 
-__all__ = ["responses"]
+__all__ = ["models", "responses"]
