@@ -30,6 +30,15 @@ RULES = [
         "cloudtrail-changes",
     )
 ]
+# name -> (source type, categories, sources)
+RDS_EVENTS = {
+    f"{PREFIX}-rds-instance-events": (
+        "db-instance",
+        ["configuration change", "failure", "maintenance"],
+        ["ecap-local-postgres"],
+    ),
+    f"{PREFIX}-rds-parameter-group-events": ("db-parameter-group", ["configuration change"], []),
+}
 ALB_ARN = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/ecap-local-alb/50dc6c495c0c9188"
 TIERS = {
     "rds_outputs": {"identifier": "ecap-local-postgres"},
@@ -211,6 +220,7 @@ def test_create(runner, aws, foundation, emulator):
         "budgets.amazonaws.com",
         "cloudwatch.amazonaws.com",
         "events.amazonaws.com",
+        "events.rds.amazonaws.com",
     ]
     assert publish[0]["Condition"] == {"StringEquals": {"aws:SourceAccount": account}}
     subscriptions = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
@@ -325,11 +335,23 @@ def test_create(runner, aws, foundation, emulator):
             [("SNS", arn)] + [("EMAIL", e) for e in EMAILS]
         )
 
+    # RDS event subscriptions to the topic (FSBP RDS.20, RDS.21): the instance the rds outputs name; the parameter
+    # group is not among these outputs, so that subscription covers every parameter group.
+    subscriptions = {
+        s["CustSubscriptionId"]: s for s in aws("rds").describe_event_subscriptions()["EventSubscriptionsList"]
+    }
+    assert set(subscriptions) == set(RDS_EVENTS)
+    for name, (source_type, categories, sources) in RDS_EVENTS.items():
+        found = subscriptions[name]
+        assert (found["SnsTopicArn"], found["SourceType"], found["Enabled"]) == (arn, source_type, True), name
+        assert sorted(found["EventCategoriesList"]) == categories and found["SourceIdsList"] == sources, name
+
     # Everything carries the platform tags, so the leak report finds it.
     kinds = sorted(f"{r['service']}:{r['type']}" for r in emulator.resources("Project=ecap"))
-    for kind in ("sns:topic", "cloudtrail:trail", "events:rule", "cloudwatch:alarm", "budgets:budget"):
+    for kind in ("sns:topic", "cloudtrail:trail", "events:rule", "cloudwatch:alarm", "budgets:budget", "rds:es"):
         assert kind in kinds, kind
     assert kinds.count("cloudwatch:alarm") == len(ALARMS) and kinds.count("events:rule") == len(RULES)
+    assert kinds.count("rds:es") == len(RDS_EVENTS)
 
     # X-Ray: the groups on the services' traces, the rules (health paths never sampled, first), all tagged.
     groups = xray_groups(aws)
@@ -441,6 +463,7 @@ def test_absent_then_absent_again(runner, aws, foundation):
     for name in LOG_GROUPS:
         assert aws("logs").describe_log_groups(logGroupNamePrefix=name)["logGroups"] == []
     assert aws("budgets").describe_budgets(AccountId=account).get("Budgets", []) == []
+    assert aws("rds").describe_event_subscriptions()["EventSubscriptionsList"] == []
     assert aws("cloudwatch").list_dashboards(DashboardNamePrefix=PREFIX)["DashboardEntries"] == []
     assert xray_groups(aws) == {} and xray_rules(aws) == {}
     assert [g["GroupName"] for g in aws("xray").get_groups()["Groups"]] == ["Default"]
@@ -452,6 +475,10 @@ def test_absent_then_absent_again(runner, aws, foundation):
 
 BAD = [
     ({"observability_budget_limit": 0}, "must be an amount in USD greater than 0"),
+    (
+        {"observability_rds_event_subscriptions": [{"key": "DB", "source_type": "db-instance"}]},
+        "observability_rds_event_subscriptions: each key must be unique",
+    ),
     ({"observability_alarm_emails": ["oncall@example.com", "not-an-email"]}, "not email addresses: ['not-an-email']"),
     ({"observability_threshold_overrides": {"rds_cpu_percent": "high"}}, "rds_cpu_percent=high is not a number"),
     ({"observability_threshold_overrides": {"rds_cpu": 70}}, "rds_cpu is not a threshold"),
