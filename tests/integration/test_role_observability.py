@@ -30,6 +30,27 @@ RULES = [
         "cloudtrail-changes",
     )
 ]
+# CIS 4.1-4.15 alarms, after <prefix>-alarm-
+CIS_ALARMS = [
+    f"cis-{k}"
+    for k in (
+        "unauthorized-api-calls",
+        "console-sign-in-without-mfa",
+        "root-account-usage",
+        "iam-policy-changes",
+        "cloudtrail-changes",
+        "console-authentication-failures",
+        "kms-key-disabled-or-deleted",
+        "s3-bucket-policy-changes",
+        "config-changes",
+        "security-group-changes",
+        "network-acl-changes",
+        "network-gateway-changes",
+        "route-table-changes",
+        "vpc-changes",
+        "organizations-changes",
+    )
+]
 # name -> (source type, categories, sources)
 RDS_EVENTS = {
     f"{PREFIX}-rds-instance-events": (
@@ -234,7 +255,7 @@ def test_create(runner, aws, foundation, emulator):
 
     # Alarms: one per metric (and broker, node), each to the topic and back.
     found = alarms(aws)
-    assert set(found) == set(ALARMS)
+    assert set(found) == set(ALARMS) | set(CIS_ALARMS)
     for key, (namespace, metric, dimensions, op, threshold) in ALARMS.items():
         alarm = found[key]
         assert (alarm["Namespace"], alarm["MetricName"]) == (namespace, metric), key
@@ -242,6 +263,19 @@ def test_create(runner, aws, foundation, emulator):
         assert alarm["ComparisonOperator"] == f"{op}Threshold", key
         assert alarm["Threshold"] == threshold, key
         assert alarm["AlarmActions"] == [arn] and alarm["OKActions"] == [arn], key
+
+    # CIS 4.1-4.15: a metric filter on the CloudTrail log group and an alarm on its metric at the first event.
+    filters = {f["filterName"]: f for f in logs.describe_metric_filters(logGroupName=LOG_GROUPS[1])["metricFilters"]}
+    assert set(filters) == {f"{PREFIX}-{k}" for k in CIS_ALARMS}
+    for key in CIS_ALARMS:
+        [transformation] = filters[f"{PREFIX}-{key}"]["metricTransformations"]
+        metric = (transformation["metricNamespace"], transformation["metricName"])
+        assert metric == ("ECAP/CISBenchmark", key.removeprefix("cis-")), key
+        alarm = found[key]
+        assert (alarm["Namespace"], alarm["MetricName"], alarm["Statistic"]) == (*metric, "Sum"), key
+        assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("GreaterThanOrEqualToThreshold", 1), key
+        assert alarm["AlarmActions"] == [arn], key
+    assert "$.userIdentity.invokedBy NOT EXISTS" in filters[f"{PREFIX}-cis-root-account-usage"]["filterPattern"]
 
     # Application errors: ERROR lines counted per Kubernetes namespace on Container Insights' application logs.
     [metric_filter] = logs.describe_metric_filters(logGroupName=APP_LOG_GROUP)["metricFilters"]
@@ -350,7 +384,8 @@ def test_create(runner, aws, foundation, emulator):
     kinds = sorted(f"{r['service']}:{r['type']}" for r in emulator.resources("Project=ecap"))
     for kind in ("sns:topic", "cloudtrail:trail", "events:rule", "cloudwatch:alarm", "budgets:budget", "rds:es"):
         assert kind in kinds, kind
-    assert kinds.count("cloudwatch:alarm") == len(ALARMS) and kinds.count("events:rule") == len(RULES)
+    assert kinds.count("cloudwatch:alarm") == len(ALARMS) + len(CIS_ALARMS)
+    assert kinds.count("events:rule") == len(RULES)
     assert kinds.count("rds:es") == len(RDS_EVENTS)
 
     # X-Ray: the groups on the services' traces, the rules (health paths never sampled, first), all tagged.
@@ -402,7 +437,7 @@ def test_a_tier_without_outputs_gets_no_alarm_and_loses_none(runner, foundation,
     assert result.rc == 0, result.failure_text()
     assert result.changed_tasks() == []
     assert outputs(result)["alarm_names"] == []
-    assert set(alarms(aws)) == set(ALARMS)
+    assert set(alarms(aws)) == set(ALARMS) | set(CIS_ALARMS)
 
 
 def test_one_threshold_changes_exactly_its_alarm(runner, aws, foundation):

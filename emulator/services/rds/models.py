@@ -211,7 +211,8 @@ def _enhanced_monitoring_arn(self: DBInstance) -> str | None:
     """The log stream enhanced monitoring writes to (RDSOSMetrics, one stream per instance resource id)."""
     if not int(getattr(self, "monitoring_interval", 0) or 0):
         return None
-    return f"arn:{self.partition}:logs:{self.region}:{self.account_id}:log-group:RDSOSMetrics:log-stream:{self.dbi_resource_id}"
+    group = f"arn:{self.partition}:logs:{self.region}:{self.account_id}:log-group:RDSOSMetrics"
+    return f"{group}:log-stream:{self.dbi_resource_id}"
 
 
 def _pi_enabled(self: DBInstance) -> bool:

@@ -360,9 +360,7 @@ def test_managed_master_secret_reports_rotation(client) -> None:
 def test_enhanced_monitoring_reports_its_log_stream(client) -> None:
     """MonitoringInterval > 0: EnhancedMonitoringResourceArn names the RDSOSMetrics stream (moto: absent)."""
     rds = client("rds")
-    made = _instance(
-        rds, MonitoringInterval=60, MonitoringRoleArn="arn:aws:iam::123456789012:role/rds-monitoring"
-    )
+    made = _instance(rds, MonitoringInterval=60, MonitoringRoleArn="arn:aws:iam::123456789012:role/rds-monitoring")
     described = _describe(rds, made["DBInstanceIdentifier"])
     assert described["EnhancedMonitoringResourceArn"] == (
         f"arn:aws:logs:us-west-2:123456789012:log-group:RDSOSMetrics:log-stream:{described['DbiResourceId']}"
