@@ -264,6 +264,13 @@ def test_create(runner, aws, foundation, emulator):
         assert alarm["Threshold"] == threshold, key
         assert alarm["AlarmActions"] == [arn] and alarm["OKActions"] == [arn], key
 
+    # CIS 3.8/3.9: every management event, and the object events of the data lake bucket (advanced selectors).
+    selectors = aws("cloudtrail").get_event_selectors(TrailName=TRAIL)["AdvancedEventSelectors"]
+    by_name = {s["Name"]: {f["Field"]: f for f in s["FieldSelectors"]} for s in selectors}
+    assert by_name["Management events"]["eventCategory"]["Equals"] == ["Management"]
+    data = by_name["S3 object events of the platform's buckets"]
+    assert data["resources.ARN"]["StartsWith"] == [f"arn:aws:s3:::{PREFIX}-datalake-{account}-us-west-2/"]
+
     # CIS 4.1-4.15: a metric filter on the CloudTrail log group and an alarm on its metric at the first event.
     filters = {f["filterName"]: f for f in logs.describe_metric_filters(logGroupName=LOG_GROUPS[1])["metricFilters"]}
     assert set(filters) == {f"{PREFIX}-{k}" for k in CIS_ALARMS}

@@ -186,6 +186,20 @@ def test_create(runner, aws, emulator):
     )["SecurityGroups"]
     assert default["IpPermissions"] == [] and default["IpPermissionsEgress"] == []
     assert ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"] is True
+    # The default network ACL (every subnet's): from the internet only 80, 443 and return traffic without 3389.
+    [nacl] = ec2.describe_network_acls(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "default", "Values": ["true"]}]
+    )["NetworkAcls"]
+    assert len(nacl["Associations"]) == 9
+    public = sorted(
+        (e["RuleNumber"], e["Protocol"], e["RuleAction"], e.get("PortRange", {}).get("From"))
+        for e in nacl["Entries"]
+        if not e["Egress"] and e.get("CidrBlock") == "0.0.0.0/0" and e["RuleNumber"] < 32767
+    )
+    assert public == [(110, "6", "allow", 80), (120, "6", "allow", 443), (900, "6", "deny", 3389)] + [
+        (910, "6", "allow", 1024),
+        (920, "17", "allow", 1024),
+    ]
     # The CloudTrail bucket logs its requests to the logs bucket and expires the trail's files (local: 90 days).
     s3 = aws("s3")
     trail_bucket = next(b["Name"] for b in s3.list_buckets()["Buckets"] if "-cloudtrail-" in b["Name"])

@@ -1,10 +1,11 @@
-"""CloudTrail backend fixes: DeleteTrail by ARN, GetTrailStatus with the CloudWatch Logs delivery."""
+"""CloudTrail backend fixes: DeleteTrail by ARN, GetTrailStatus with the CloudWatch Logs delivery, event selectors."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from moto.cloudtrail.models import CloudTrailBackend
+from moto.cloudtrail.models import CloudTrailBackend, Trail
 from moto.cloudtrail.responses import CloudTrailResponse
 from moto.core.utils import utcnow
 
@@ -54,3 +55,24 @@ def cloudwatch_logs_delivery() -> None:
     prowler's cloudtrail_cloudwatch_logging_enabled (FSBP CloudTrail.5) reads LatestCloudWatchLogsDeliveryTime.
     """
     override(CloudTrailResponse, get_trail_status)
+
+
+def put_event_selectors(
+    self: Trail, event_selectors: list[dict[str, Any]], advanced_event_selectors: list[dict[str, Any]]
+) -> None:
+    """PutEventSelectors: classic and advanced selectors replace each other (a trail has one kind or the other).
+
+    https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html
+    """
+    if event_selectors:
+        self.event_selectors = event_selectors
+        self.advanced_event_selectors = []
+    elif advanced_event_selectors:
+        self.event_selectors = []
+        self.advanced_event_selectors = advanced_event_selectors
+
+
+@extension("cloudtrail", "PutEventSelectors")
+def event_selector_kinds() -> None:
+    """Classic event selectors replace advanced ones (moto 5.2.5 keeps the advanced ones beside them)."""
+    override(Trail, put_event_selectors)

@@ -49,6 +49,21 @@ def test_trail_status_reports_cloudwatch_logs_delivery(client) -> None:
     cloudtrail.delete_trail(Name=f"trail-cw-{n}")
 
 
+def test_classic_event_selectors_replace_advanced_ones(client) -> None:
+    """PutEventSelectors with classic selectors drops the advanced ones (moto 5.2.5 keeps both)."""
+    n = next(_names)
+    s3, cloudtrail = client("s3"), client("cloudtrail")
+    s3.create_bucket(Bucket=f"trail-sel-{n}", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    cloudtrail.create_trail(Name=f"trail-sel-{n}", S3BucketName=f"trail-sel-{n}")
+    advanced = [{"Name": "m", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}]
+    cloudtrail.put_event_selectors(TrailName=f"trail-sel-{n}", AdvancedEventSelectors=advanced)
+    classic = [{"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": []}]
+    cloudtrail.put_event_selectors(TrailName=f"trail-sel-{n}", EventSelectors=classic)
+    found = cloudtrail.get_event_selectors(TrailName=f"trail-sel-{n}")
+    assert not found.get("AdvancedEventSelectors") and found["EventSelectors"][0]["ReadWriteType"] == "All"
+    cloudtrail.delete_trail(Name=f"trail-sel-{n}")
+
+
 def test_get_resources_lists_tagged_event_rules(client) -> None:
     """GetResources lists EventBridge rules (events:rule); moto 5.2.5 lists only event buses."""
     n = next(_names)
