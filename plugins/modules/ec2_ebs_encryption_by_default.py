@@ -12,7 +12,7 @@ description:
     C(DisableEbsEncryptionByDefault), read with C(GetEbsEncryptionByDefault)). With it on, every new EBS volume and
     snapshot copy of the account in that region is encrypted, whatever the caller asks for (FSBP EC2.7).
   - Written because amazon.aws (10.1.2) and community.aws (10.0.0) have no module for this account setting.
-  - The setting is per account and region, not a resource: it has no tags and no ARN. Volumes that already exist are
+  - The setting is per account and region, not a resource, so it has no tags and no ARN. Volumes that already exist are
     not changed.
   - The default key stays as it is (the AWS managed key C(aws/ebs) unless someone changed it); the platform's own
     volumes name their key in their launch template.
