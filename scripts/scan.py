@@ -76,7 +76,7 @@ CLASSIFICATION: list[tuple[str, str, str, str]] = [
     ("s3_bucket_object_lock", "", "design", "teardown and lifecycle delete objects; versioning + policies instead"),
     ("s3_bucket_no_mfa_delete", "", "account", "MFA delete can only be set by the root user with its MFA device"),
     ("secretsmanager_automatic_rotation_enabled", "redis-auth", "design", "rotated by ops/rotate_secrets.yml"),
-    ("secretsmanager_automatic_rotation_enabled", "grafana-admin", "design", "rotated by re-generating (no Lambda)"),
+    ("secretsmanager_automatic_rotation_enabled", "grafana-admin", "design", "no rotation Lambda; generated once"),
     ("ec2_securitygroup_not_used", "", "emulator", "moto makes no ENIs for RDS, MSK, ElastiCache or EKS"),
     ("iam_password_policy_", "", "account", "the account's IAM password policy"),
     ("iam_support_role_created", "", "account", "a support role is an account-level choice"),
