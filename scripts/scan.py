@@ -56,6 +56,75 @@ SERVICES = (
 #: IAM findings of high severity that are accepted, with the reason (README "Security scan").
 JUSTIFIED: dict[str, str] = {}
 
+#: Why a FSBP/CIS FAIL in scope remains, per check (and, where the check fails for one resource only, a piece of its
+#: uid). Each FAIL of the platform scan gets the first matching class; one with none is "unclassified" (a finding to
+#: fix or to classify). Classes: local (a choice of the local inventory; the env named sets it), design (a choice of
+#: the platform, docs/reliability.md says why), account (an account-level setting outside the collection, or the
+#: account's default VPC), emulator (the emulator does not answer like AWS), prowler (prowler's own logic).
+DEFAULT_VPC = "172.31."  # moto's default VPC, as every AWS account has one per Region
+CLASSIFICATION: list[tuple[str, str, str, str]] = [
+    # (check, piece of the resource uid or "", class, reason)
+    ("rds_instance_multi_az", "", "local", "Multi-AZ in staging and prod (rds_multi_az)"),
+    ("rds_instance_deletion_protection", "", "local", "deletion protection in staging and prod"),
+    ("eks_cluster_not_publicly_accessible", "", "local", "public endpoint by CIDR in local/dev; prod private"),
+    ("kafka_cluster_enhanced_monitoring_enabled", "", "local", "PER_BROKER in staging, PER_TOPIC_PER_BROKER in prod"),
+    ("elasticache_redis_cluster_backup_enabled", "", "local", "1-day snapshots in local/dev; 7 staging, 14 prod"),
+    ("rds_instance_non_default_port", "", "design", "PostgreSQL on 5432 as the seed documents (rds_port)"),
+    ("s3_bucket_kms_encryption", "-logs-", "design", "ALB access logs need SSE-S3 on their bucket"),
+    ("s3_bucket_cross_account_access", "-logs-", "design", "the Region's ELB account writes the ALB access logs"),
+    ("s3_bucket_server_access_logging_enabled", "-logs-", "design", "the access-logs bucket does not log to itself"),
+    ("s3_bucket_object_lock", "", "design", "teardown and lifecycle delete objects; versioning + policies instead"),
+    ("s3_bucket_no_mfa_delete", "", "account", "MFA delete can only be set by the root user with its MFA device"),
+    ("secretsmanager_automatic_rotation_enabled", "redis-auth", "design", "rotated by ops/rotate_secrets.yml"),
+    ("secretsmanager_automatic_rotation_enabled", "grafana-admin", "design", "no rotation Lambda; generated once"),
+    ("vpc_endpoint_for_ec2_enabled", "", "design", "no EC2 interface endpoint: ~USD 22/month in 3 AZs; via NAT"),
+    ("ec2_securitygroup_not_used", "", "emulator", "moto makes no ENIs for RDS, MSK, ElastiCache or EKS"),
+    ("iam_password_policy_", "", "account", "the account's IAM password policy"),
+    ("iam_support_role_created", "", "account", "a support role is an account-level choice"),
+    ("iam_check_saml_providers_sts", "", "account", "identity federation is an account-level choice"),
+    ("rds_cluster_critical_event_subscription", "", "prowler", "no Aurora cluster; a FAIL per other subscription"),
+    ("rds_instance_event_subscription_security_groups", "", "prowler", "no DB security groups (VPC only)"),
+    ("rds_instance_critical_event_subscription", ":account", "prowler", "a FAIL per other subscription"),
+    ("rds_instance_event_subscription_parameter_groups", ":account", "prowler", "a FAIL per other subscription"),
+]
+#: Checks on the account's default VPC (every AWS account has one per Region; the platform makes its own VPC).
+DEFAULT_VPC_CHECKS = (
+    "vpc_subnet_no_public_ip_by_default",
+    "vpc_flow_logs_enabled",
+    "vpc_endpoint_for_ec2_enabled",
+    "ec2_securitygroup_default_restrict_traffic",
+    "ec2_networkacl_allow_ingress_any_port",
+    "ec2_networkacl_allow_ingress_tcp_port_22",
+    "ec2_networkacl_allow_ingress_tcp_port_3389",
+)
+
+
+def classify(failing: list[dict[str, str]], default_vpc_ids: set[str]) -> None:
+    """Set ``class`` and ``reason`` on each FAIL (``unclassified`` when none applies)."""
+    for f in failing:
+        f["class"], f["reason"] = "unclassified", ""
+        if f["check"] in DEFAULT_VPC_CHECKS and any(i in f["resource"] for i in default_vpc_ids):
+            f["class"], f["reason"] = "account", "the account's default VPC (not the platform's)"
+            continue
+        for check, piece, cls, reason in CLASSIFICATION:
+            if f["check"].startswith(check) and piece in f["resource"]:
+                f["class"], f["reason"] = cls, reason
+                break
+
+
+def default_vpc_resources(endpoint: str) -> set[str]:
+    """Ids of the default VPC and of its subnets, default group and network ACL."""
+    ec2 = client(endpoint, "ec2")
+    vpcs = [v["VpcId"] for v in ec2.describe_vpcs(Filters=[{"Name": "is-default", "Values": ["true"]}])["Vpcs"]]
+    if not vpcs:
+        return set()
+    flt = [{"Name": "vpc-id", "Values": vpcs}]
+    ids = set(vpcs)
+    ids |= {s["SubnetId"] for s in ec2.describe_subnets(Filters=flt)["Subnets"]}
+    ids |= {g["GroupId"] for g in ec2.describe_security_groups(Filters=flt)["SecurityGroups"]}
+    ids |= {n["NetworkAclId"] for n in ec2.describe_network_acls(Filters=flt)["NetworkAcls"]}
+    return ids
+
 
 def aws_env(endpoint: str) -> dict[str, str]:
     return {
@@ -381,6 +450,12 @@ def markdown(summary: dict[str, Any]) -> str:
     lines += ["", "| service / control / check | PASS | FAIL |", "|---|---|---|"]
     for control, counts in platform["per_control"].items():
         lines.append(f"| {control} | {counts.get('PASS', 0)} | {counts.get('FAIL', 0)} |")
+    if "fail_by_class" in platform:
+        lines += ["", "## Why each FAIL remains", "", f"By class: {platform['fail_by_class']}", ""]
+        lines += ["| check | controls | resource | class | reason |", "|---|---|---|---|---|"]
+        for f in sorted(platform["failing"], key=lambda f: (f["class"], f["check"])):
+            resource = f["resource"].split(":", 5)[-1]
+            lines.append(f"| {f['check']} | {f['controls']} | {resource} | {f['class']} | {f['reason']} |")
     lines += ["", "## Canaries", "", "| canary | check | result |", "|---|---|---|"]
     for c in summary["canaries"]:
         lines.append(f"| {c['canary']} | {c['check']} | {c['result']} |")
@@ -397,6 +472,7 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "build/scan"))
     parser.add_argument("--skip-platform", action="store_true", help="canaries only")
     args = parser.parse_args()
+    args.prowler = str(Path(args.prowler).resolve())  # prowler runs in its output directory
     out = Path(args.out).resolve()
     out.mkdir(parents=True, exist_ok=True)
     summary: dict[str, Any] = {}
@@ -407,6 +483,10 @@ def main() -> int:
             build.mkdir(exist_ok=True)
             deploy(emu.endpoint, build)
             summary["platform"] = summarise(run_prowler(args.prowler, emu.endpoint, out / "platform"))
+            classify(summary["platform"]["failing"], default_vpc_resources(emu.endpoint))
+            summary["platform"]["fail_by_class"] = dict(
+                collections.Counter(f["class"] for f in summary["platform"]["failing"])
+            )
             summary["iam"] = lint_policies(export_policies(emu.endpoint, out / "iam"), Path(args.iam_tools))
         emu.reset()
         canaries = plant_canaries(emu.endpoint)
@@ -423,7 +503,8 @@ def main() -> int:
         print(f"  {c['canary']}: {c['check']}: {c['result']}")
     if "platform" in summary:
         print(
-            f"FSBP/CIS FAIL in scope: {summary['platform']['fail_in_scope']}; "
+            f"FSBP/CIS FAIL in scope: {summary['platform']['fail_in_scope']} "
+            f"(by class: {summary['platform'].get('fail_by_class')}); "
             f"per service: {summary['platform']['per_service']}"
         )
         print(f"IAM: {summary['iam']['policies']} documents, high findings: {summary['iam']['high']}")

@@ -1,6 +1,6 @@
 # Copyright: ecap.platform contributors
 # MIT License
-"""EC2 logic of the ecap.platform modules: VPC flow logs.
+"""EC2 logic of the ecap.platform modules: VPC flow logs, EBS encryption by default.
 
 A flow log cannot be modified after it is created, except its tags. So
 :func:`plan_flow_log` compares what AWS describes with what the user asked for and
@@ -486,3 +486,19 @@ def replace_flow_logs(
             raise
     delete_flow_logs(client, [old for old in old_ids if old != new["FlowLogId"]])
     return new
+
+
+# --------------------------------------------------------------------------- EBS encryption by default
+# An account setting per region (GetEbsEncryptionByDefault, EnableEbsEncryptionByDefault,
+# DisableEbsEncryptionByDefault): no resource, no tags.
+
+
+def get_ebs_encryption_by_default(client: Any) -> bool:
+    """Whether new EBS volumes of the account are encrypted by default in the client's region."""
+    return bool(client.get_ebs_encryption_by_default(aws_retry=True)["EbsEncryptionByDefault"])
+
+
+def set_ebs_encryption_by_default(client: Any, enabled: bool) -> bool:
+    """Turn the setting on or off; returns what EC2 answers."""
+    call = client.enable_ebs_encryption_by_default if enabled else client.disable_ebs_encryption_by_default
+    return bool(call(aws_retry=True)["EbsEncryptionByDefault"])

@@ -354,4 +354,16 @@ def _cloudtrail(ctx: Context) -> Iterator[Resource]:
             yield Resource("cloudtrail", "trail", trail["Name"], trail["TrailARN"])
 
 
+@lister("rds")
+def _rds(ctx: Context) -> Iterator[Resource]:
+    """Event subscriptions (the emulator's tagging API lists none; instances and the rest come from GetResources)."""
+    rds = ctx.client("rds")
+    for subscription in _pages(rds, "describe_event_subscriptions", "EventSubscriptionsList"):
+        arn = subscription.get("EventSubscriptionArn")
+        if not arn or subscription.get("Status") == "deleting":
+            continue
+        if ctx.matches(tag_dict(rds.list_tags_for_resource(ResourceName=arn).get("TagList"))):
+            yield Resource("rds", "es", subscription["CustSubscriptionId"], arn)
+
+
 FULLY_LISTED.update({"sns", "cloudtrail"})

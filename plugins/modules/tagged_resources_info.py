@@ -12,8 +12,8 @@ description:
   - EC2 (VPCs, subnets, gateways, addresses, route tables, security groups, endpoints, flow logs, network
     interfaces), KMS keys and aliases, CloudWatch Logs groups, IAM roles and policies and S3 buckets are
     listed by their own APIs, which know what is on its way out (a NAT gateway C(deleted), a KMS key
-    pending deletion is not live); anything else tagged (RDS, ElastiCache, MSK, EKS, ...) comes from the
-    Resource Groups Tagging API.
+    pending deletion is not live); so are RDS event subscriptions (the tagging API of the local emulator does not
+    list them); anything else tagged (RDS, ElastiCache, MSK, EKS, ...) comes from the Resource Groups Tagging API.
   - Read-only; runs in check mode.
 author:
   - ecap.platform contributors
@@ -24,7 +24,7 @@ options:
     required: true
   services:
     description:
-      - Limit the listing to these listers (C(ec2), C(kms), C(logs), C(iam), C(s3), C(tagging)).
+      - Limit the listing to these listers (C(ec2), C(kms), C(logs), C(iam), C(s3), C(rds), C(tagging), ...).
       - Default is all of them.
     type: list
     elements: str

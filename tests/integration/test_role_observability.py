@@ -30,6 +30,36 @@ RULES = [
         "cloudtrail-changes",
     )
 ]
+# CIS 4.1-4.15 alarms, after <prefix>-alarm-
+CIS_ALARMS = [
+    f"cis-{k}"
+    for k in (
+        "unauthorized-api-calls",
+        "console-sign-in-without-mfa",
+        "root-account-usage",
+        "iam-policy-changes",
+        "cloudtrail-changes",
+        "console-authentication-failures",
+        "kms-key-disabled-or-deleted",
+        "s3-bucket-policy-changes",
+        "config-changes",
+        "security-group-changes",
+        "network-acl-changes",
+        "network-gateway-changes",
+        "route-table-changes",
+        "vpc-changes",
+        "organizations-changes",
+    )
+]
+# name -> (source type, categories, sources)
+RDS_EVENTS = {
+    f"{PREFIX}-rds-instance-events": (
+        "db-instance",
+        ["configuration change", "failure", "maintenance"],
+        ["ecap-local-postgres"],
+    ),
+    f"{PREFIX}-rds-parameter-group-events": ("db-parameter-group", ["configuration change"], []),
+}
 ALB_ARN = "arn:aws:elasticloadbalancing:us-west-2:123456789012:loadbalancer/app/ecap-local-alb/50dc6c495c0c9188"
 TIERS = {
     "rds_outputs": {"identifier": "ecap-local-postgres"},
@@ -211,6 +241,7 @@ def test_create(runner, aws, foundation, emulator):
         "budgets.amazonaws.com",
         "cloudwatch.amazonaws.com",
         "events.amazonaws.com",
+        "events.rds.amazonaws.com",
     ]
     assert publish[0]["Condition"] == {"StringEquals": {"aws:SourceAccount": account}}
     subscriptions = sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"]
@@ -224,7 +255,7 @@ def test_create(runner, aws, foundation, emulator):
 
     # Alarms: one per metric (and broker, node), each to the topic and back.
     found = alarms(aws)
-    assert set(found) == set(ALARMS)
+    assert set(found) == set(ALARMS) | set(CIS_ALARMS)
     for key, (namespace, metric, dimensions, op, threshold) in ALARMS.items():
         alarm = found[key]
         assert (alarm["Namespace"], alarm["MetricName"]) == (namespace, metric), key
@@ -232,6 +263,26 @@ def test_create(runner, aws, foundation, emulator):
         assert alarm["ComparisonOperator"] == f"{op}Threshold", key
         assert alarm["Threshold"] == threshold, key
         assert alarm["AlarmActions"] == [arn] and alarm["OKActions"] == [arn], key
+
+    # CIS 3.8/3.9: every management event, and the object events of the data lake bucket (advanced selectors).
+    selectors = aws("cloudtrail").get_event_selectors(TrailName=TRAIL)["AdvancedEventSelectors"]
+    by_name = {s["Name"]: {f["Field"]: f for f in s["FieldSelectors"]} for s in selectors}
+    assert by_name["Management events"]["eventCategory"]["Equals"] == ["Management"]
+    data = by_name["S3 object events of the platform's buckets"]
+    assert data["resources.ARN"]["StartsWith"] == [f"arn:aws:s3:::{PREFIX}-datalake-{account}-us-west-2/"]
+
+    # CIS 4.1-4.15: a metric filter on the CloudTrail log group and an alarm on its metric at the first event.
+    filters = {f["filterName"]: f for f in logs.describe_metric_filters(logGroupName=LOG_GROUPS[1])["metricFilters"]}
+    assert set(filters) == {f"{PREFIX}-{k}" for k in CIS_ALARMS}
+    for key in CIS_ALARMS:
+        [transformation] = filters[f"{PREFIX}-{key}"]["metricTransformations"]
+        metric = (transformation["metricNamespace"], transformation["metricName"])
+        assert metric == ("ECAP/CISBenchmark", key.removeprefix("cis-")), key
+        alarm = found[key]
+        assert (alarm["Namespace"], alarm["MetricName"], alarm["Statistic"]) == (*metric, "Sum"), key
+        assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("GreaterThanOrEqualToThreshold", 1), key
+        assert alarm["AlarmActions"] == [arn], key
+    assert "$.userIdentity.invokedBy NOT EXISTS" in filters[f"{PREFIX}-cis-root-account-usage"]["filterPattern"]
 
     # Application errors: ERROR lines counted per Kubernetes namespace on Container Insights' application logs.
     [metric_filter] = logs.describe_metric_filters(logGroupName=APP_LOG_GROUP)["metricFilters"]
@@ -325,11 +376,24 @@ def test_create(runner, aws, foundation, emulator):
             [("SNS", arn)] + [("EMAIL", e) for e in EMAILS]
         )
 
+    # RDS event subscriptions to the topic (FSBP RDS.20, RDS.21): the instance the rds outputs name; the parameter
+    # group is not among these outputs, so that subscription covers every parameter group.
+    subscriptions = {
+        s["CustSubscriptionId"]: s for s in aws("rds").describe_event_subscriptions()["EventSubscriptionsList"]
+    }
+    assert set(subscriptions) == set(RDS_EVENTS)
+    for name, (source_type, categories, sources) in RDS_EVENTS.items():
+        found = subscriptions[name]
+        assert (found["SnsTopicArn"], found["SourceType"], found["Enabled"]) == (arn, source_type, True), name
+        assert sorted(found["EventCategoriesList"]) == categories and found["SourceIdsList"] == sources, name
+
     # Everything carries the platform tags, so the leak report finds it.
     kinds = sorted(f"{r['service']}:{r['type']}" for r in emulator.resources("Project=ecap"))
-    for kind in ("sns:topic", "cloudtrail:trail", "events:rule", "cloudwatch:alarm", "budgets:budget"):
+    for kind in ("sns:topic", "cloudtrail:trail", "events:rule", "cloudwatch:alarm", "budgets:budget", "rds:es"):
         assert kind in kinds, kind
-    assert kinds.count("cloudwatch:alarm") == len(ALARMS) and kinds.count("events:rule") == len(RULES)
+    assert kinds.count("cloudwatch:alarm") == len(ALARMS) + len(CIS_ALARMS)
+    assert kinds.count("events:rule") == len(RULES)
+    assert kinds.count("rds:es") == len(RDS_EVENTS)
 
     # X-Ray: the groups on the services' traces, the rules (health paths never sampled, first), all tagged.
     groups = xray_groups(aws)
@@ -383,7 +447,7 @@ def test_a_tier_without_outputs_gets_no_alarm_and_loses_none(runner, foundation,
     assert result.rc == 0, result.failure_text()
     assert result.changed_tasks() == []
     assert outputs(result)["alarm_names"] == []
-    assert set(alarms(aws)) == set(ALARMS)
+    assert set(alarms(aws)) == set(ALARMS) | set(CIS_ALARMS)
 
 
 def test_one_threshold_changes_exactly_its_alarm(runner, aws, foundation):
@@ -444,6 +508,7 @@ def test_absent_then_absent_again(runner, aws, foundation):
     for name in LOG_GROUPS:
         assert aws("logs").describe_log_groups(logGroupNamePrefix=name)["logGroups"] == []
     assert aws("budgets").describe_budgets(AccountId=account).get("Budgets", []) == []
+    assert aws("rds").describe_event_subscriptions()["EventSubscriptionsList"] == []
     assert aws("cloudwatch").list_dashboards(DashboardNamePrefix=PREFIX)["DashboardEntries"] == []
     assert xray_groups(aws) == {} and xray_rules(aws) == {}
     assert [g["GroupName"] for g in aws("xray").get_groups()["Groups"]] == ["Default"]
@@ -455,6 +520,10 @@ def test_absent_then_absent_again(runner, aws, foundation):
 
 BAD = [
     ({"observability_budget_limit": 0}, "must be an amount in USD greater than 0"),
+    (
+        {"observability_rds_event_subscriptions": [{"key": "DB", "source_type": "db-instance"}]},
+        "observability_rds_event_subscriptions: each key must be unique",
+    ),
     ({"observability_alarm_emails": ["oncall@example.com", "not-an-email"]}, "not email addresses: ['not-an-email']"),
     ({"observability_threshold_overrides": {"rds_cpu_percent": "high"}}, "rds_cpu_percent=high is not a number"),
     ({"observability_threshold_overrides": {"rds_cpu": 70}}, "rds_cpu is not a threshold"),

@@ -96,8 +96,9 @@ def test_create(runner, aws, emulator):
         "eks:nodegroup": 2,
         "eks:addon": 6,
         # observability: RDS 3, MSK 2 per broker (2), Redis 3 per node (1), ALB 2, EKS 1, app errors 2 (ecap,
-        # monitoring), orders stopped 1, consumer lag 3 (orders, order-events, payments)
-        "cloudwatch:alarm": 19,
+        # monitoring), orders stopped 1, consumer lag 3 (orders, order-events, payments); CIS 4.1-4.15 15
+        "cloudwatch:alarm": 34,
+        "rds:es": 2,  # RDS event subscriptions: the instance's and the parameter group's events to the alarm topic
         "sns:topic": 1,
         "events:rule": 5,
         "cloudtrail:trail": 1,
@@ -179,6 +180,34 @@ def test_create(runner, aws, emulator):
         (p["FromPort"], [g["GroupId"] for g in p["UserIdGroupPairs"]], p["IpRanges"]) for p in rds["IpPermissions"]
     ] == [(5432, [by_role["eks_nodes"]["GroupId"]], [])]
     assert rds["IpPermissionsEgress"] == []
+    # The VPC's default group has no rule (FSBP EC2.2); EBS encryption by default is on (FSBP EC2.7).
+    [default] = ec2.describe_security_groups(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "group-name", "Values": ["default"]}]
+    )["SecurityGroups"]
+    assert default["IpPermissions"] == [] and default["IpPermissionsEgress"] == []
+    assert ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"] is True
+    # The default network ACL (every subnet's): from the internet only 80, 443 and return traffic without 3389.
+    [nacl] = ec2.describe_network_acls(
+        Filters=[{"Name": "vpc-id", "Values": [vpc_id]}, {"Name": "default", "Values": ["true"]}]
+    )["NetworkAcls"]
+    assert len(nacl["Associations"]) == 9
+    public = sorted(
+        (e["RuleNumber"], e["Protocol"], e["RuleAction"], e.get("PortRange", {}).get("From"))
+        for e in nacl["Entries"]
+        if not e["Egress"] and e.get("CidrBlock") == "0.0.0.0/0" and e["RuleNumber"] < 32767
+    )
+    assert public == [(110, "6", "allow", 80), (120, "6", "allow", 443), (900, "6", "deny", 3389)] + [
+        (910, "6", "allow", 1024),
+        (920, "17", "allow", 1024),
+    ]
+    # The CloudTrail bucket logs its requests to the logs bucket and expires the trail's files (local: 90 days).
+    s3 = aws("s3")
+    trail_bucket = next(b["Name"] for b in s3.list_buckets()["Buckets"] if "-cloudtrail-" in b["Name"])
+    logging = s3.get_bucket_logging(Bucket=trail_bucket)["LoggingEnabled"]
+    assert logging["TargetBucket"].startswith("ecap-local-logs-")
+    assert logging["TargetPrefix"] == f"s3-access/{trail_bucket}/"
+    [rule] = s3.get_bucket_lifecycle_configuration(Bucket=trail_bucket)["Rules"]
+    assert rule["Expiration"]["Days"] == 90
     for group in by_role.values():
         for perm in group["IpPermissions"] + group["IpPermissionsEgress"]:
             for ref in perm["IpRanges"] + perm["UserIdGroupPairs"]:

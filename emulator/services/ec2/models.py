@@ -1,4 +1,4 @@
-"""EC2 backend fixes: tag resource types, NAT gateway lifecycle and tag filters, client tokens."""
+"""EC2 backend fixes: tag resource types, NAT gateway lifecycle and tag filters, client tokens, NACL filters."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.models.elastic_ip_addresses import ElasticAddressBackend
 from moto.ec2.models.elastic_network_interfaces import NetworkInterfaceBackend
 from moto.ec2.models.nat_gateways import NatGateway, NatGatewayBackend
+from moto.ec2.models.network_acls import NetworkAcl
 from moto.ec2.models.subnets import SubnetBackend
 from moto.ec2.models.vpcs import VPCBackend
 from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, is_tag_filter, tag_filter_matches
@@ -283,3 +284,19 @@ def remembered(backend: Any, operation: str, token: str | None, fingerprint: str
 def remember(backend: Any, operation: str, token: str | None, fingerprint: str, result: Any) -> None:
     if token:
         client_tokens(backend)[(operation, token)] = (fingerprint, result)
+
+
+def network_acl_filter_value(self: NetworkAcl, filter_name: str) -> Any:
+    """DescribeNetworkAcls filters: ``network-acl-id`` as AWS has it (moto 5.2.5: FilterNotImplementedError, a 500).
+
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeNetworkAcls.html
+    """
+    if filter_name == "network-acl-id":
+        return self.id
+    return original(NetworkAcl, "get_filter_value")(self, filter_name)
+
+
+@extension("ec2", "DescribeNetworkAcls")
+def network_acl_id_filter() -> None:
+    """The ``network-acl-id`` filter of DescribeNetworkAcls (moto 5.2.5: 500); amazon.aws ec2_vpc_nacl uses it."""
+    override(NetworkAcl, network_acl_filter_value, "get_filter_value")

@@ -1,5 +1,5 @@
 """RDS fixes and extensions (see emulator/README.md)."""
 
-from emulator.services.rds import backups, models, power, responses
+from emulator.services.rds import backups, events, models, power, responses
 
-__all__ = ["backups", "models", "power", "responses"]
+__all__ = ["backups", "events", "models", "power", "responses"]

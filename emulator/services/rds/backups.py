@@ -24,7 +24,7 @@ from moto.rds.exceptions import (
 )
 from moto.rds.models import DBInstance, DBInstanceAutomatedBackup, MasterUserSecret, RDSBackend
 
-from emulator.extensions import extension, override
+from emulator.extensions import extension, original, override
 from emulator.services.rds import models
 
 #: Attributes of a DB instance that a restored instance never inherits: moto's and the emulator's
@@ -240,6 +240,20 @@ def rotate_secret(self: MasterUserSecret) -> None:
     self._status = "active"
 
 
+#: RDS rotates the secrets of the master passwords it manages every 7 days (managed rotation, no Lambda).
+#: https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html#rds-secrets-manager-rotate
+MANAGED_ROTATION_DAYS = 7
+
+
+def _create_secret(self: MasterUserSecret, kms_key_id: str | None) -> Any:
+    """The managed secret, with its rotation on: RotationEnabled, every 7 days (moto: rotation off)."""
+    secret = original(MasterUserSecret, "_create_secret")(self, kms_key_id)
+    secret.rotation_requested = True
+    secret.rotation_enabled = True
+    secret.auto_rotate_after_days = MANAGED_ROTATION_DAYS
+    return secret
+
+
 def modify_db_instance(self: RDSBackend, db_instance_identifier: str, db_kwargs: dict[str, Any]) -> DBInstance:
     """ModifyDBInstance: RotateMasterUserPassword needs ApplyImmediately and a managed master password."""
     if db_kwargs.get("rotate_master_user_password"):
@@ -266,3 +280,9 @@ def master_password_rotation() -> None:
     # Wraps the emulator's own ModifyDBInstance (deferred changes, models.py), which dropped ApplyImmediately
     # before moto's check; applied after it (extensions apply in name order).
     override(RDSBackend, modify_db_instance)
+
+
+@extension("rds", "CreateDBInstance", "DescribeSecret", "ListSecrets")
+def managed_secret_rotation() -> None:
+    """The managed master secret reports RDS's own rotation: RotationEnabled, every 7 days (moto: rotation off)."""
+    override(MasterUserSecret, _create_secret)

@@ -207,6 +207,14 @@ def check_gp3(engine: str, storage_type: str | None, allocated: int, iops: Any, 
 # --- Performance Insights -----------------------------------------------------------------------
 
 
+def _enhanced_monitoring_arn(self: DBInstance) -> str | None:
+    """The log stream enhanced monitoring writes to (RDSOSMetrics, one stream per instance resource id)."""
+    if not int(getattr(self, "monitoring_interval", 0) or 0):
+        return None
+    group = f"arn:{self.partition}:logs:{self.region}:{self.account_id}:log-group:RDSOSMetrics"
+    return f"{group}:log-stream:{self.dbi_resource_id}"
+
+
 def _pi_enabled(self: DBInstance) -> bool:
     return bool(self.__dict__.get("enable_performance_insights", False))
 
@@ -490,7 +498,8 @@ def instance_lifecycle_and_fields() -> None:
     moto 5.2.5 creates instances ``available`` at once, applies every change at once (no
     PendingModifiedValues), omits StorageThroughput/Iops of a gp3 instance created without them
     (amazon.aws ``rds_instance`` then fails with KeyError 'StorageThroughput'), drops the
-    Performance Insights settings, answers 500 for an unknown KMS key, stores ``admin`` and a
+    Performance Insights settings and the enhanced monitoring stream (EnhancedMonitoringResourceArn), answers 500
+    for an unknown KMS key, stores ``admin`` and a
     constant password in the managed master secret, and always reports parameters ``in-sync``.
     """
     DBInstance.status = property(_status, _set_status)  # type: ignore[assignment]
@@ -498,6 +507,7 @@ def instance_lifecycle_and_fields() -> None:
     DBInstance.storage_throughput = property(_get_storage_throughput, _set_storage_throughput)  # type: ignore[assignment]
     DBInstance.pending_modified_values = property(_pending_modified_values)  # type: ignore[attr-defined]
     DBInstance.db_parameter_group_status_list = property(_parameter_apply_status)  # type: ignore[assignment]
+    DBInstance.enhanced_monitoring_resource_arn = property(_enhanced_monitoring_arn)  # type: ignore[attr-defined]
     DBInstance.performance_insights_enabled = property(_pi_enabled)  # type: ignore[attr-defined]
     DBInstance.performance_insights_kms_key_id = property(_pi_kms, _set_pi_kms)  # type: ignore[attr-defined]
     DBInstance.performance_insights_retention_period = property(_pi_retention, _set_pi_retention)  # type: ignore[attr-defined]

@@ -438,3 +438,15 @@ def test_metric_filters_are_replaced_and_go_with_their_group(client) -> None:
     logs.delete_log_group(logGroupName="/filters")
     logs.create_log_group(logGroupName="/filters")
     assert logs.describe_metric_filters(logGroupName="/filters")["metricFilters"] == []
+
+
+def test_describe_network_acls_network_acl_id_filter(client) -> None:
+    """DescribeNetworkAcls takes the network-acl-id filter (moto 5.2.5: 500); amazon.aws ec2_vpc_nacl filters on it."""
+    ec2 = client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
+    [default] = ec2.describe_network_acls(
+        Filters=[{"Name": "vpc-id", "Values": [vpc]}, {"Name": "default", "Values": ["true"]}]
+    )["NetworkAcls"]
+    found = ec2.describe_network_acls(Filters=[{"Name": "network-acl-id", "Values": [default["NetworkAclId"]]}])
+    assert [n["NetworkAclId"] for n in found["NetworkAcls"]] == [default["NetworkAclId"]]
+    ec2.delete_vpc(VpcId=vpc)

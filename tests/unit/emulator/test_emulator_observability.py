@@ -28,6 +28,42 @@ def test_delete_trail_by_arn(client) -> None:
     assert error.value.response["Error"]["Code"] == "TrailNotFoundException"
 
 
+def test_trail_status_reports_cloudwatch_logs_delivery(client) -> None:
+    """A logging trail with a log group has delivered to it (LatestCloudWatchLogsDeliveryTime); moto: never."""
+    n = next(_names)
+    s3, logs, cloudtrail = client("s3"), client("logs"), client("cloudtrail")
+    bucket = f"trail-cw-{n}"
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    logs.create_log_group(logGroupName=f"/trail/{n}")
+    group = logs.describe_log_groups(logGroupNamePrefix=f"/trail/{n}")["logGroups"][0]["arn"]
+    cloudtrail.create_trail(
+        Name=f"trail-cw-{n}",
+        S3BucketName=bucket,
+        CloudWatchLogsLogGroupArn=group,
+        CloudWatchLogsRoleArn="arn:aws:iam::123456789012:role/trail-to-logs",
+    )
+    assert "LatestCloudWatchLogsDeliveryTime" not in cloudtrail.get_trail_status(Name=f"trail-cw-{n}")
+    cloudtrail.start_logging(Name=f"trail-cw-{n}")
+    status = cloudtrail.get_trail_status(Name=f"trail-cw-{n}")
+    assert status["IsLogging"] is True and status["LatestCloudWatchLogsDeliveryTime"].year >= 2024
+    cloudtrail.delete_trail(Name=f"trail-cw-{n}")
+
+
+def test_classic_event_selectors_replace_advanced_ones(client) -> None:
+    """PutEventSelectors with classic selectors drops the advanced ones (moto 5.2.5 keeps both)."""
+    n = next(_names)
+    s3, cloudtrail = client("s3"), client("cloudtrail")
+    s3.create_bucket(Bucket=f"trail-sel-{n}", CreateBucketConfiguration={"LocationConstraint": "us-west-2"})
+    cloudtrail.create_trail(Name=f"trail-sel-{n}", S3BucketName=f"trail-sel-{n}")
+    advanced = [{"Name": "m", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}]
+    cloudtrail.put_event_selectors(TrailName=f"trail-sel-{n}", AdvancedEventSelectors=advanced)
+    classic = [{"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": []}]
+    cloudtrail.put_event_selectors(TrailName=f"trail-sel-{n}", EventSelectors=classic)
+    found = cloudtrail.get_event_selectors(TrailName=f"trail-sel-{n}")
+    assert not found.get("AdvancedEventSelectors") and found["EventSelectors"][0]["ReadWriteType"] == "All"
+    cloudtrail.delete_trail(Name=f"trail-sel-{n}")
+
+
 def test_get_resources_lists_tagged_event_rules(client) -> None:
     """GetResources lists EventBridge rules (events:rule); moto 5.2.5 lists only event buses."""
     n = next(_names)

@@ -308,3 +308,62 @@ def test_status_backing_up_after_creating(monkeypatch) -> None:
     assert _status(database) == "available"
     database.__dict__["_emulator_lifecycle"].delete()
     assert _status(database) == "deleting"
+
+
+# --- event subscriptions ------------------------------------------------------------------------
+
+
+def test_event_subscription_is_enabled_by_default_and_modifiable(client) -> None:
+    """CreateEventSubscription without Enabled is enabled (AWS default); Modify/Add/Remove work (moto: 500)."""
+    rds = client("rds")
+    name = _name("ecap-events")
+    topic = "arn:aws:sns:us-west-2:123456789012:ecap-alarms"
+    made = rds.create_event_subscription(
+        SubscriptionName=name, SnsTopicArn=topic, SourceType="db-instance", SourceIds=["db-a"]
+    )["EventSubscription"]
+    assert made["Enabled"] is True
+    modified = rds.modify_event_subscription(
+        SubscriptionName=name, EventCategories=["failure", "maintenance"], Enabled=False
+    )["EventSubscription"]
+    assert modified["EventCategoriesList"] == ["failure", "maintenance"] and modified["Enabled"] is False
+    assert modified["SnsTopicArn"] == topic and modified["SourceIdsList"] == ["db-a"]
+    added = rds.add_source_identifier_to_subscription(SubscriptionName=name, SourceIdentifier="db-b")
+    assert added["EventSubscription"]["SourceIdsList"] == ["db-a", "db-b"]
+    removed = rds.remove_source_identifier_from_subscription(SubscriptionName=name, SourceIdentifier="db-a")
+    assert removed["EventSubscription"]["SourceIdsList"] == ["db-b"]
+    retyped = rds.modify_event_subscription(SubscriptionName=name, SourceType="db-parameter-group")
+    assert retyped["EventSubscription"]["SourceIdsList"] == []
+    with pytest.raises(ClientError) as err:
+        rds.modify_event_subscription(SubscriptionName=_name("ecap-missing"), Enabled=True)
+    assert err.value.response["Error"]["Code"] == "SubscriptionNotFound"
+    rds.delete_event_subscription(SubscriptionName=name)
+
+
+def test_managed_master_secret_reports_rotation(client) -> None:
+    """RDS rotates the secret of a managed master password itself (every 7 days): DescribeSecret says so."""
+    rds = client("rds")
+    name = _name("ecap-rotated")
+    made = rds.create_db_instance(
+        DBInstanceIdentifier=name,
+        Engine="postgres",
+        DBInstanceClass="db.t3.micro",
+        AllocatedStorage=20,
+        MasterUsername="ecap_admin",
+        ManageMasterUserPassword=True,
+    )["DBInstance"]
+    secret = client("secretsmanager").describe_secret(SecretId=made["MasterUserSecret"]["SecretArn"])
+    assert secret["RotationEnabled"] is True
+    assert secret["RotationRules"]["AutomaticallyAfterDays"] == 7
+    rds.delete_db_instance(DBInstanceIdentifier=name, SkipFinalSnapshot=True)
+
+
+def test_enhanced_monitoring_reports_its_log_stream(client) -> None:
+    """MonitoringInterval > 0: EnhancedMonitoringResourceArn names the RDSOSMetrics stream (moto: absent)."""
+    rds = client("rds")
+    made = _instance(rds, MonitoringInterval=60, MonitoringRoleArn="arn:aws:iam::123456789012:role/rds-monitoring")
+    described = _describe(rds, made["DBInstanceIdentifier"])
+    assert described["EnhancedMonitoringResourceArn"] == (
+        f"arn:aws:logs:us-west-2:123456789012:log-group:RDSOSMetrics:log-stream:{described['DbiResourceId']}"
+    )
+    plain = _instance(rds)
+    assert "EnhancedMonitoringResourceArn" not in _describe(rds, plain["DBInstanceIdentifier"])

@@ -44,7 +44,7 @@ def test_lists_live_tagged_resources_only(emulator, aws_credentials, monkeypatch
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [({"tags": {}}, "at least one tag"), ({"tags": {"Project": "ecap"}, "services": ["rds"]}, "unknown rds")],
+    [({"tags": {}}, "at least one tag"), ({"tags": {"Project": "ecap"}, "services": ["sqs"]}, "unknown sqs")],
 )
 def test_bad_input(args, message, aws_credentials, capsys):
     result = run(args, capsys)
