@@ -179,6 +179,36 @@ def test_intelligent_tiering_lifecycle(aws, run):
     assert not result["changed"] and writes == 0
 
 
+def test_intelligent_tiering_configurations_in_one_run(aws, run, emulator):
+    s3 = aws("s3")
+    bucket = new_bucket(s3)
+    curated = {"id": "curated", "prefix": "curated/", "tierings": [{"access_tier": "ARCHIVE_ACCESS", "days": 90}]}
+    analytics = {
+        "id": "analytics",
+        "prefix": "analytics/",
+        "tierings": [{"access_tier": "ARCHIVE_ACCESS", "days": 180}],
+    }
+    old = {"id": "old", "tierings": [{"access_tier": "DEEP_ARCHIVE_ACCESS", "days": 180}]}
+    result, writes = run(s3_bucket_intelligent_tiering, {"bucket": bucket, "configurations": [curated, old]})
+    assert result["changed"] and writes == 2
+    args = {"bucket": bucket, "configurations": [curated, analytics], "purge_configurations": True}
+    result, writes = run(s3_bucket_intelligent_tiering, args, check=True)
+    assert result["changed"] and writes == 0
+    assert [c["id"] for c in result["diff"]["before"]["configurations"]] == ["curated", "old"]
+    assert [c["id"] for c in result["configurations"]] == ["analytics", "curated"]
+    result, writes = run(s3_bucket_intelligent_tiering, args)
+    assert result["changed"] and writes == 2  # put analytics, delete old
+    listed = s3.list_bucket_intelligent_tiering_configurations(Bucket=bucket)["IntelligentTieringConfigurationList"]
+    assert sorted(c["Id"] for c in listed) == ["analytics", "curated"]
+    # A no-op: one listing for every configuration (issue #9: it was a listing plus one Get per configuration).
+    result, writes = run(s3_bucket_intelligent_tiering, args)
+    assert not result["changed"] and writes == 0
+    assert emulator.counters()["services"] == {"s3": {"ListBucketIntelligentTieringConfigurations": 1}}
+    result, _ = run(s3_bucket_intelligent_tiering, {**args, "configurations": [curated, curated]})
+    assert result["failed"] and "curated is given more than once" in result["msg"]
+    assert emulator.counters()["total"] == 0
+
+
 def test_intelligent_tiering_refuses_bad_days_without_a_call(run, emulator):
     args = {"bucket": "ecap-unit-any", "id": "x", "tierings": [{"access_tier": "ARCHIVE_ACCESS", "days": 30}]}
     result, _ = run(s3_bucket_intelligent_tiering, args)
