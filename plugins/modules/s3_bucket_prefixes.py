@@ -13,7 +13,7 @@ description:
     empty marker objects (never the data under them).
   - One module run for the whole layout (C(amazon.aws.s3_object) O(amazon.aws.s3_object#module:mode=create) takes
     one run per key). The keys are found with C(ListObjectsV2) pages under their common prefix, each starting just
-    before the first key not seen yet: a no-op run on a layout whose folders hold few objects makes one call, on
+    before the first key not seen yet - a no-op run on a layout whose folders hold few objects makes one call, on
     a bucket full of data at most one call per key, and no write. No ACL call is made, so it works on buckets
     whose object ownership is C(BucketOwnerEnforced).
   - With O(kms_key_id) the objects are put with SSE-KMS and that key, as a bucket policy that denies unencrypted
