@@ -79,16 +79,16 @@ def assert_routes(listener: dict, groups: dict[str, dict]) -> None:
     ]
 
 
-#: The elasticloadbalancing calls of a no-op run (issue #9: 33 with both elb_application_lb passes and target
-#: groups named in the actions, 26 with one pass and their ARNs).
+#: The elasticloadbalancing calls of a no-op run (issue #9: 33 with both elb_application_lb passes, target groups
+#: named in the actions and community.aws.elb_target_group; 20 with one pass, their ARNs, ecap.platform's module).
 NO_OP_ELB_CALLS = {
     "DescribeListeners": 3,
     "DescribeLoadBalancerAttributes": 2,
     "DescribeLoadBalancers": 3,
     "DescribeRules": 3,
-    "DescribeTags": 7,
-    "DescribeTargetGroupAttributes": 4,
-    "DescribeTargetGroups": 4,
+    "DescribeTags": 5,
+    "DescribeTargetGroupAttributes": 2,
+    "DescribeTargetGroups": 2,
 }
 
 
