@@ -370,6 +370,25 @@ def test_rerun_changes_nothing(runner, emulator, foundation):
     was = before["services"].get("events", {})
     events = {op: n - was.get(op, 0) for op, n in after["services"].get("events", {}).items() if n - was.get(op, 0)}
     assert events == {"DescribeRule": len(RULES), "ListTargetsByRule": len(RULES)}
+    # The alarm topic read by its ARN (no ListTopics), the CloudTrail bucket's six settings.
+    deltas = {
+        service: {op: n - before["services"].get(service, {}).get(op, 0) for op, n in ops.items()}
+        for service, ops in after["services"].items()
+        if service in ("sns", "s3")
+    }
+    assert {op: n for op, n in deltas["sns"].items() if n} == {
+        "GetTopicAttributes": 1,
+        "ListTagsForResource": 1,
+        "ListSubscriptionsByTopic": 1,
+    }
+    assert {op: n for op, n in deltas["s3"].items() if n} == {
+        "GetBucketVersioning": 1,
+        "GetBucketEncryption": 1,
+        "GetPublicAccessBlock": 1,
+        "GetBucketOwnershipControls": 1,
+        "GetBucketPolicy": 1,
+        "GetBucketTagging": 1,
+    }
 
 
 def test_plan_of_a_converged_tier_is_empty(runner, emulator, foundation):
