@@ -7,7 +7,10 @@ Printed as a table and written to build/bench/results.json:
   deploy.ratio_to_critical_path, deploy.serial_sum_s (every slow create one after the other) and its ratio;
 - noop.wall_s, noop.changed, noop.api_calls, noop.api_calls_per_resource_median / _max (calls of a service on the
   no-op run divided by that service's tagged resources: the emulator counts calls per service and operation,
-  not per resource), noop.mutating;
+  not per resource; the median is over services), noop.api_calls_per_resource_weighted_median (the median over
+  tagged resources, each resource counting with its service's ratio), noop.mutating. The emulator counts calls
+  under the SigV4 signing name (``monitoring``), resources carry the ARN's service (``cloudwatch``):
+  SIGNING_TO_ARN_SERVICE maps one to the other before the ratios;
 - teardown.wall_s, teardown.critical_path_s, teardown.ratio_to_critical_path;
 - controller_peak_rss_mb (the largest process of the ansible-playbook runs: controller or its workers).
 """
@@ -32,6 +35,9 @@ from emulator.control import request, running  # noqa: E402
 
 PLAYBOOK = str(Path(sys.executable).with_name("ansible-playbook"))
 OUT = ROOT / "build" / "bench"
+
+#: SigV4 signing names (the emulator's counters) whose resources' ARNs name another service.
+SIGNING_TO_ARN_SERVICE = {"monitoring": "cloudwatch"}
 
 
 def play(emu: Any, playbook: str, build: Path, log: str, **extra: Any) -> dict[str, Any]:
@@ -109,6 +115,25 @@ def critical_paths(d: dict[str, dict[str, float]], created: Counter) -> dict[str
     }
 
 
+def calls_by_arn_service(services: dict[str, dict[str, int]]) -> dict[str, int]:
+    """Calls per ARN service (``{"cloudwatch": 38}``) from the counters' ``{signing name: {operation: n}}``."""
+    calls: Counter = Counter()
+    for signing_name, ops in services.items():
+        calls[SIGNING_TO_ARN_SERVICE.get(signing_name, signing_name)] += sum(ops.values())
+    return dict(calls)
+
+
+def per_resource_ratios(calls: dict[str, int], per_service: dict[str, int]) -> dict[str, float]:
+    """Calls per tagged resource of each service that has both calls and tagged resources."""
+    return {s: n / per_service[s] for s, n in calls.items() if per_service.get(s)}
+
+
+def weighted_median(ratios: dict[str, float], per_service: dict[str, int]) -> float:
+    """The median over tagged resources (each gets its service's ratio), not over services."""
+    values = sorted(v for s, v in ratios.items() for _ in range(per_service[s]))
+    return statistics.median(values) if values else 0.0
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     build = OUT / "local"
@@ -122,11 +147,9 @@ def main() -> int:
         emu.reset_counters()
         noop = play(emu, "site.yml", build, "noop")
         counters = emu.counters()
-        # Resources by the service that serves them (the counters' signing names match the ARN services).
+        # Resources by the ARN service; the counters' signing names mapped to it (monitoring -> cloudwatch).
         per_service = Counter(r["service"] for r in emu.resources("Project=ecap"))
-        ratios = {
-            s: sum(ops.values()) / per_service[s] for s, ops in counters["services"].items() if per_service.get(s)
-        }
+        ratios = per_resource_ratios(calls_by_arn_service(counters["services"]), per_service)
 
         emu.set_config(profile="scaled")
         teardown = play(emu, "playbooks/teardown.yml", build, "teardown", teardown_delete_data=True)
@@ -151,6 +174,7 @@ def main() -> int:
             "mutating": counters["mutating"],
             "api_calls_per_resource_median": round(statistics.median(ratios.values()), 1),
             "api_calls_per_resource_max": round(max(ratios.values()), 1),
+            "api_calls_per_resource_weighted_median": round(weighted_median(ratios, per_service), 1),
             "api_calls_per_resource_by_service": {s: round(v, 1) for s, v in sorted(ratios.items())},
             "resources": sum(per_service.values()),
             "resources_by_service": dict(sorted(per_service.items())),
@@ -182,7 +206,12 @@ def main() -> int:
         (
             "  calls per resource median / max",
             f"{n['api_calls_per_resource_median']} / {n['api_calls_per_resource_max']}",
-            "target <= 3 / <= 8",
+            "target <= 3 / <= 8 (median over services)",
+        ),
+        (
+            "  calls per resource, resource-weighted median",
+            f"{n['api_calls_per_resource_weighted_median']}",
+            "median over tagged resources (each with its service's ratio)",
         ),
         ("teardown wall (scaled)", f"{t['wall_s']} s", f"target <= {t['target_s']} s, left {t['left']}"),
         ("  critical path", f"{t['critical_path_s']} s", f"ratio {t['ratio_to_critical_path']}"),

@@ -238,6 +238,26 @@ def _form_body(environ: dict[str, Any]) -> dict[str, list[str]]:
     return parse_qs(body.decode("utf-8", "replace"))
 
 
+#: The path prefix of every S3 Control operation (its requestUri, API version 2018-08-20).
+S3CONTROL_PREFIX = "/v20180820/"
+
+
+def request_path(environ: dict[str, Any]) -> str:
+    """The request's path as the client sent it (still percent-encoded), else ``PATH_INFO``.
+
+    botocore percent-encodes a non-greedy label (``/v1/clusters/{ClusterArn}/topics/{TopicName}``: the ARN's
+    ``/`` travels as ``%2F``); ``PATH_INFO`` is decoded, so an ARN there would spill over into the next
+    segments and the request would match a shorter, greedy route (DescribeCluster instead of DescribeTopic).
+    """
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw:
+        path = raw.partition("?")[0]
+        if "://" in path:  # an absolute request target
+            path = "/" + path.partition("://")[2].partition("/")[2]
+        return path or "/"
+    return environ.get("PATH_INFO", "/") or "/"
+
+
 def identify(environ: dict[str, Any]) -> Call:
     service = service_from_environ(environ)
     model = service_model(service) if service != "unknown" else None
@@ -252,8 +272,10 @@ def identify(environ: dict[str, Any]) -> Call:
     if action:
         return Call(service, action[0], "ec2" if protocol == "ec2" else "query")
     if protocol in ("rest-json", "rest-xml"):
-        path = environ.get("PATH_INFO", "/") or "/"
-        operation = rest_operation(service, environ.get("REQUEST_METHOD", "GET"), path, query, environ)
+        path = request_path(environ)
+        # S3 Control signs as s3 but has its own model (account-level public access block, ...).
+        routes_of = "s3control" if service == "s3" and path.startswith(S3CONTROL_PREFIX) else service
+        operation = rest_operation(routes_of, environ.get("REQUEST_METHOD", "GET"), path, query, environ)
         return Call(service, operation, protocol)
     if protocol == "smithy-rpc-v2-cbor":
         return Call(service, environ.get("PATH_INFO", "").rstrip("/").rpartition("/")[2] or "Unknown", protocol)

@@ -16,6 +16,7 @@ PutBucketIntelligentTieringConfiguration, PutBucketReplication, S3 Control PutPu
 from __future__ import annotations
 
 import copy
+import os
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -616,6 +617,40 @@ def prefix_errors(prefixes: Iterable[str]) -> list[str]:
         for p in prefixes
         if not isinstance(p, str) or not p.endswith("/") or p.startswith("/") or p == "/" or "//" in p
     ]
+
+
+#: Keys per ListObjectsV2 page (the API's maximum).
+LIST_PAGE = 1000
+
+
+def existing_keys(connection: Any, bucket: str, keys: Iterable[str]) -> set[str]:
+    """Which of ``keys`` exist, with ListObjectsV2 pages instead of one HeadObject per key.
+
+    The keys are walked in S3's (UTF-8 binary) order under their common prefix. A page starts just before the
+    first key not decided yet (``StartAfter`` is that key without its last character) and decides every
+    wanted key up to the page's last key: listed means there, absent from that contiguous range means not. So
+    a layout of folders holding few objects takes one call; a bucket full of data takes at most one call per
+    key (as HeadObject did), never a walk through its data.
+    """
+    pending = sorted(set(keys), key=lambda k: k.encode())
+    prefix = os.path.commonprefix(pending) if pending else ""
+    found: set[str] = set()
+    while pending:
+        first = pending[0]
+        params: dict[str, Any] = {"Bucket": bucket, "Prefix": prefix, "MaxKeys": LIST_PAGE}
+        if first[:-1]:
+            params["StartAfter"] = first[:-1]
+        page = connection.list_objects_v2(aws_retry=True, **params)
+        listed = {o["Key"] for o in page.get("Contents") or []}
+        last = max((k.encode() for k in listed), default=b"")
+        complete = not page.get("IsTruncated")
+        decided = [k for k in pending if complete or k.encode() <= last]
+        found.update(k for k in decided if k in listed)
+        if not decided:  # a page of keys that sort before the first wanted one: not possible, but never loop
+            decided = [first]
+            found.update(k for k in decided if object_exists(connection, bucket, k))
+        pending = [k for k in pending if k not in decided]
+    return found
 
 
 def object_exists(connection: Any, bucket: str, key: str) -> bool:

@@ -36,6 +36,9 @@ def validate(params: Mapping[str, Any]) -> list[str]:
     errors = []
     if not NAME_RE.match(params["name"]):
         errors.append(f"name={params['name']} must be 1-256 letters, digits, '-' or '_'.")
+    account = params.get("account_id")
+    if account is not None and not re.match(r"^\d{12}$", str(account)):
+        errors.append(f"account_id={account} must be the 12 digits of an AWS account.")
     for sub in params.get("subscriptions") or []:
         if sub["protocol"].startswith("email") and not EMAIL_RE.match(sub["endpoint"]):
             errors.append(f"subscription endpoint {sub['endpoint']!r} is not an email address.")
@@ -63,14 +66,32 @@ def find_arn(connection: Any, name: str) -> str | None:
     return None
 
 
-def describe(connection: Any, name: str) -> dict[str, Any] | None:
-    """The topic ``name`` with its ``Attributes``, ``Tags`` and ``Subscriptions``, or ``None``."""
-    arn = find_arn(connection, name)
+def partition(region: str | None) -> str:
+    """The ARN partition of a region (``aws``, ``aws-cn``, ``aws-us-gov``)."""
+    region = region or ""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def topic_arn(name: str, region: str | None, account_id: str) -> str:
+    return f"arn:{partition(region)}:sns:{region}:{account_id}:{name}"
+
+
+def describe(connection: Any, name: str, arn: str | None = None) -> dict[str, Any] | None:
+    """The topic ``name`` with its ``Attributes``, ``Tags`` and ``Subscriptions``, or ``None``.
+
+    With ``arn`` (built from the account id) the topic is read directly; without, found by ListTopics pages.
+    """
+    arn = arn or find_arn(connection, name)
     if arn is None:
         return None
     try:
         attributes = connection.get_topic_attributes(aws_retry=True, TopicArn=arn)["Attributes"]
-    except connection.exceptions.NotFoundException:
+    except (connection.exceptions.NotFoundException, connection.exceptions.AuthorizationErrorException):
+        # AuthorizationError: an ARN of another account (an account_id that is not the caller's).
         return None
     tags = tags_to_dict(connection.list_tags_for_resource(aws_retry=True, ResourceArn=arn).get("Tags"))
     subscriptions = paginate(connection.list_subscriptions_by_topic, "Subscriptions", TopicArn=arn)

@@ -12,8 +12,10 @@ description:
     so that a bucket's layout is visible in the console and tools before data arrives; V(absent) deletes those
     empty marker objects (never the data under them).
   - One module run for the whole layout (C(amazon.aws.s3_object) O(amazon.aws.s3_object#module:mode=create) takes
-    one run per key); a no-op run makes one C(HeadObject) per key and no write. No ACL call is made, so it works
-    on buckets whose object ownership is C(BucketOwnerEnforced).
+    one run per key). The keys are found with C(ListObjectsV2) pages under their common prefix, each starting just
+    before the first key not seen yet - a no-op run on a layout whose folders hold few objects makes one call, on
+    a bucket full of data at most one call per key, and no write. No ACL call is made, so it works on buckets
+    whose object ownership is C(BucketOwnerEnforced).
   - With O(kms_key_id) the objects are put with SSE-KMS and that key, as a bucket policy that denies unencrypted
     uploads requires.
 author:
@@ -77,7 +79,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.ecap.platform.plugins.module_utils.common import client, make_diff
 from ansible_collections.ecap.platform.plugins.module_utils.s3 import (
     bucket_name_errors,
-    object_exists,
+    existing_keys,
     prefix_errors,
     put_folder_object,
 )
@@ -102,7 +104,8 @@ def main() -> None:
     created: list[str] = []
     deleted: list[str] = []
     try:
-        existing = [key for key in prefixes if object_exists(connection, bucket, key)]
+        found = existing_keys(connection, bucket, prefixes)
+        existing = [key for key in prefixes if key in found]
         if params["state"] == "present":
             created = [key for key in prefixes if key not in existing]
             if not module.check_mode:

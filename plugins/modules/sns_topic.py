@@ -15,7 +15,8 @@ description:
     unencrypted.
   - Subscriptions are matched on protocol and endpoint (email addresses without regard to case). A subscription
     still pending confirmation cannot be removed (SNS gives it no ARN); it expires after three days.
-  - A no-op run makes four calls (ListTopics, GetTopicAttributes, ListTagsForResource, ListSubscriptionsByTopic).
+  - A no-op run makes four calls (ListTopics, GetTopicAttributes, ListTagsForResource, ListSubscriptionsByTopic);
+    three with O(account_id), which names the topic's ARN so that no ListTopics look-up is needed.
 author:
   - ecap.platform contributors
 options:
@@ -23,6 +24,11 @@ options:
     description: The name of the topic (1-256 letters, digits, C(-) and C(_)).
     type: str
     required: true
+  account_id:
+    description:
+      - The account of the topic (the caller's, 12 digits). With it the topic is read by its ARN
+        (C(arn:<partition>:sns:<region>:<account_id>:<name>)); unset, it is found by name with ListTopics.
+    type: str
   display_name:
     description: The display name (the sender name of SMS and email notifications). Unset leaves it as it is.
     type: str
@@ -157,14 +163,19 @@ def _diffable(view: dict) -> dict:
     return {**view, "subscriptions": subscriptions} if view else {}
 
 
+def _arn(module: AnsibleAWSModule) -> str | None:
+    account = module.params["account_id"]
+    return sns.topic_arn(module.params["name"], module.region, account) if account else None
+
+
 def ensure_present(connection, module: AnsibleAWSModule) -> None:
     params = module.params
-    current = sns.describe(connection, params["name"])
+    current = sns.describe(connection, params["name"], _arn(module))
     if current is None:
         after = sns.predicted(None, params, {})
         if not module.check_mode:
             sns.create(connection, params)
-            after = sns.view(sns.describe(connection, params["name"]))
+            after = sns.view(sns.describe(connection, params["name"], _arn(module)))
         module.exit_json(changed=True, topic=after, diff=make_diff({}, _diffable(after)))
     changes = sns.plan(current, params)
     before = sns.view(current)
@@ -173,12 +184,12 @@ def ensure_present(connection, module: AnsibleAWSModule) -> None:
     after = sns.predicted(current, params, changes)
     if not module.check_mode:
         sns.apply(connection, current, changes)
-        after = sns.view(sns.describe(connection, params["name"]))
+        after = sns.view(sns.describe(connection, params["name"], _arn(module)))
     module.exit_json(changed=True, topic=after, diff=make_diff(_diffable(before), _diffable(after)))
 
 
 def ensure_absent(connection, module: AnsibleAWSModule) -> None:
-    current = sns.describe(connection, module.params["name"])
+    current = sns.describe(connection, module.params["name"], _arn(module))
     if current is None:
         module.exit_json(changed=False, topic={})
     if not module.check_mode:
@@ -189,6 +200,7 @@ def ensure_absent(connection, module: AnsibleAWSModule) -> None:
 def main() -> None:
     argument_spec = dict(
         name=dict(type="str", required=True),
+        account_id=dict(type="str"),
         display_name=dict(type="str"),
         kms_master_key_id=dict(type="str", no_log=False),
         policy=dict(type="raw"),

@@ -424,14 +424,39 @@ def test_create(runner, aws, foundation, emulator):
 
 
 def test_rerun_changes_nothing(runner, emulator, foundation, count_calls):
-    before = emulator.counters()["mutating"]
+    before = emulator.counters()
     with count_calls("iam") as iam:
         result = run_tier(runner, foundation)
     assert result.rc == 0, result.failure_text()
     assert result.changed_tasks() == []
-    assert emulator.counters()["mutating"] == before, "a converged re-run made a mutating call"
+    after = emulator.counters()
+    assert after["mutating"] == before["mutating"], "a converged re-run made a mutating call"
     # The CloudTrail delivery role with its inline policy, one task item: 4 calls.
     assert iam.calls == {"GetRole": 1, "ListAttachedRolePolicies": 1, "ListRolePolicies": 1, "GetRolePolicy": 1}
+    # The no-op reads of the EventBridge rules (issue #9): two per rule (amazon.aws.cloudwatchevent_rule made 7).
+    was = before["services"].get("events", {})
+    events = {op: n - was.get(op, 0) for op, n in after["services"].get("events", {}).items() if n - was.get(op, 0)}
+    assert events == {"DescribeRule": len(RULES), "ListTargetsByRule": len(RULES)}
+    # The alarm topic read by its ARN (no ListTopics), the CloudTrail bucket's six settings, its lifecycle.
+    deltas = {
+        service: {op: n - before["services"].get(service, {}).get(op, 0) for op, n in ops.items()}
+        for service, ops in after["services"].items()
+        if service in ("sns", "s3")
+    }
+    assert {op: n for op, n in deltas["sns"].items() if n} == {
+        "GetTopicAttributes": 1,
+        "ListTagsForResource": 1,
+        "ListSubscriptionsByTopic": 1,
+    }
+    assert {op: n for op, n in deltas["s3"].items() if n} == {
+        "GetBucketVersioning": 1,
+        "GetBucketEncryption": 1,
+        "GetPublicAccessBlock": 1,
+        "GetBucketOwnershipControls": 1,
+        "GetBucketPolicy": 1,
+        "GetBucketTagging": 1,
+        "GetBucketLifecycleConfiguration": 1,
+    }
 
 
 def test_plan_of_a_converged_tier_is_empty(runner, emulator, foundation):

@@ -89,6 +89,22 @@ def test_counters_per_service_and_operation(emulator, aws) -> None:
     assert emulator.reset_counters()["total"] == 0
 
 
+def test_counters_name_rest_operations_whose_labels_are_arns(emulator, aws) -> None:
+    # DescribeTopic's ClusterArn label holds slashes (encoded %2F on the wire): not a DescribeCluster.
+    kafka = aws("kafka")
+    arn = kafka.create_cluster(
+        ClusterName="counted",
+        KafkaVersion="3.6.0",
+        NumberOfBrokerNodes=2,
+        BrokerNodeGroupInfo={"ClientSubnets": ["subnet-a", "subnet-b"], "InstanceType": "kafka.t3.small"},
+    )["ClusterArn"]
+    kafka.create_topic(ClusterArn=arn, TopicName="orders", PartitionCount=1, ReplicationFactor=2)
+    emulator.reset_counters()
+    kafka.describe_topic(ClusterArn=arn, TopicName="orders")
+    kafka.describe_cluster(ClusterArn=arn)
+    assert emulator.counters()["services"] == {"kafka": {"DescribeCluster": 1, "DescribeTopic": 1}}
+
+
 def test_reset_clears_moto_state_and_counters(emulator, aws) -> None:
     logs = aws("logs")
     logs.create_log_group(logGroupName="/reset/me")

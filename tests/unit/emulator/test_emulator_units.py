@@ -77,6 +77,22 @@ def test_identify_json_query_ec2_and_rest() -> None:
     assert (eks.operation, eks.protocol) == ("CreateNodegroup", "rest-json")
 
 
+def test_identify_matches_the_encoded_path() -> None:
+    """An ARN label travels percent-encoded: matched on the raw path, it stays one segment."""
+    arn = "arn:aws:kafka:us-west-2:123456789012:cluster/msk/1a2b"
+    encoded = arn.replace(":", "%3A").replace("/", "%2F")
+    environ = _environ(method="GET", path=f"/v1/clusters/{arn}/topics/orders", service="kafka")
+    assert identify(environ).operation == "DescribeCluster", "the decoded PATH_INFO alone is ambiguous"
+    environ["RAW_URI"] = f"/v1/clusters/{encoded}/topics/orders"
+    assert identify(environ).operation == "DescribeTopic"
+    environ["RAW_URI"] = f"/v1/clusters/{encoded}?x=1"
+    assert identify(environ).operation == "DescribeCluster"
+    control = _environ(
+        method="GET", path="/v20180820/configuration/publicAccessBlock", service="s3", HTTP_X_AMZ_ACCOUNT_ID="1"
+    )
+    assert identify(control).operation == "GetPublicAccessBlock", "S3 Control signs as s3"
+
+
 @pytest.mark.parametrize(
     ("service", "method", "path", "query", "headers", "operation"),
     [

@@ -179,6 +179,36 @@ def test_intelligent_tiering_lifecycle(aws, run):
     assert not result["changed"] and writes == 0
 
 
+def test_intelligent_tiering_configurations_in_one_run(aws, run, emulator):
+    s3 = aws("s3")
+    bucket = new_bucket(s3)
+    curated = {"id": "curated", "prefix": "curated/", "tierings": [{"access_tier": "ARCHIVE_ACCESS", "days": 90}]}
+    analytics = {
+        "id": "analytics",
+        "prefix": "analytics/",
+        "tierings": [{"access_tier": "ARCHIVE_ACCESS", "days": 180}],
+    }
+    old = {"id": "old", "tierings": [{"access_tier": "DEEP_ARCHIVE_ACCESS", "days": 180}]}
+    result, writes = run(s3_bucket_intelligent_tiering, {"bucket": bucket, "configurations": [curated, old]})
+    assert result["changed"] and writes == 2
+    args = {"bucket": bucket, "configurations": [curated, analytics], "purge_configurations": True}
+    result, writes = run(s3_bucket_intelligent_tiering, args, check=True)
+    assert result["changed"] and writes == 0
+    assert [c["id"] for c in result["diff"]["before"]["configurations"]] == ["curated", "old"]
+    assert [c["id"] for c in result["configurations"]] == ["analytics", "curated"]
+    result, writes = run(s3_bucket_intelligent_tiering, args)
+    assert result["changed"] and writes == 2  # put analytics, delete old
+    listed = s3.list_bucket_intelligent_tiering_configurations(Bucket=bucket)["IntelligentTieringConfigurationList"]
+    assert sorted(c["Id"] for c in listed) == ["analytics", "curated"]
+    # A no-op: one listing for every configuration (issue #9: it was a listing plus one Get per configuration).
+    result, writes = run(s3_bucket_intelligent_tiering, args)
+    assert not result["changed"] and writes == 0
+    assert emulator.counters()["services"] == {"s3": {"ListBucketIntelligentTieringConfigurations": 1}}
+    result, _ = run(s3_bucket_intelligent_tiering, {**args, "configurations": [curated, curated]})
+    assert result["failed"] and "curated is given more than once" in result["msg"]
+    assert emulator.counters()["total"] == 0
+
+
 def test_intelligent_tiering_refuses_bad_days_without_a_call(run, emulator):
     args = {"bucket": "ecap-unit-any", "id": "x", "tierings": [{"access_tier": "ARCHIVE_ACCESS", "days": 30}]}
     result, _ = run(s3_bucket_intelligent_tiering, args)
@@ -328,7 +358,7 @@ def test_bucket_logging_with_acls_disabled(aws, run):
 # --------------------------------------------------------------------------- folder objects
 
 
-def test_bucket_prefixes(aws, run):
+def test_bucket_prefixes(aws, run, emulator):
     s3, kms = aws("s3"), aws("kms")
     bucket = new_bucket(s3)
     key = kms.create_key()["KeyMetadata"]["Arn"]
@@ -343,9 +373,31 @@ def test_bucket_prefixes(aws, run):
     assert head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"] == key and head["ContentLength"] == 0
     result, writes = run(s3_bucket_prefixes, args)
     assert not result["changed"] and writes == 0
+    # A no-op reads the layout with one ListObjectsV2 (issue #9: it was one HeadObject per key).
+    assert emulator.counters()["services"] == {"s3": {"ListObjectsV2": 1}}
     s3.put_object(Bucket=bucket, Key="staging/data.json", Body=b"{}")
     result, writes = run(s3_bucket_prefixes, {**args, "state": "absent"})
     assert result["deleted"] == ["raw/orders/", "staging/"] and writes == 2
     assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["staging/data.json"]
     result, _ = run(s3_bucket_prefixes, {**args, "prefixes": ["/raw"]})
     assert result["failed"] and "ends with '/'" in result["msg"]
+
+
+def test_bucket_prefixes_page_past_the_data(aws, run, emulator, monkeypatch):
+    """Data under the folders fills the pages: each page starts just before the next undecided key."""
+    from ansible_collections.ecap.platform.plugins.module_utils import s3 as s3_utils
+    from ansible_collections.ecap.platform.plugins.module_utils.common import wrap_client
+
+    monkeypatch.setattr(s3_utils, "LIST_PAGE", 2)
+    s3 = wrap_client(aws("s3"))
+    bucket = new_bucket(s3)
+    for key in ("raw/clicks/", "raw/clicks/a", "raw/clicks/b", "raw/clicks/c", "raw/orders.csv", "raw/zeta/"):
+        s3.put_object(Bucket=bucket, Key=key, Body=b"")
+    wanted = ["raw/clicks/", "raw/orders/", "raw/zeta/", "raw/zz/"]
+    assert s3_utils.existing_keys(s3, bucket, wanted) == {"raw/clicks/", "raw/zeta/"}
+    result, writes = run(s3_bucket_prefixes, {"bucket": bucket, "prefixes": wanted})
+    assert result["created"] == ["raw/orders/", "raw/zz/"] and writes == 2
+    emulator.reset_counters()
+    assert s3_utils.existing_keys(s3, bucket, wanted) == set(wanted)
+    # raw/clicks/ + a (page 1); from raw/orders: orders.csv, orders/ (page 2); from raw/zeta: zeta/, zz/ (page 3).
+    assert emulator.counters()["services"] == {"s3": {"ListObjectsV2": 3}}

@@ -123,3 +123,29 @@ def test_refused_before_any_call(run, emulator, args, message):
     result = run(args, failed=True)
     assert message in result["msg"]
     assert emulator.counters()["total"] == before
+
+
+def test_account_id_reads_the_topic_by_its_arn(run, aws, emulator, keys):
+    """With account_id a no-op is three reads: no ListTopics look-up (issue #9)."""
+    account = aws("sts").get_caller_identity()["Account"]
+    args = {
+        "name": "ecap-test-by-arn",
+        "account_id": account,
+        "kms_master_key_id": keys[0],
+        "subscriptions": [{"protocol": "email", "endpoint": "oncall@example.com"}],
+        "tags": {"Project": "ecap"},
+    }
+    result = run(args)
+    assert result["changed"] is True and result["topic"]["arn"] == f"arn:aws:sns:us-west-2:{account}:ecap-test-by-arn"
+    emulator.reset_counters()
+    assert run(args)["changed"] is False
+    assert emulator.counters()["services"] == {
+        "sns": {"GetTopicAttributes": 1, "ListTagsForResource": 1, "ListSubscriptionsByTopic": 1}
+    }
+    # Another account's ARN is not this topic: it would be created (check mode: nothing written).
+    result = run({**args, "account_id": "210987654321"}, check_mode=True)
+    assert result["changed"] is True
+    assert run({"name": "ecap-test-by-arn", "account_id": account, "state": "absent"})["changed"] is True
+    assert run({"name": "ecap-test-by-arn", "account_id": account, "state": "absent"})["changed"] is False
+    result = run({"name": "ecap-test-by-arn", "account_id": "12345"}, failed=True)
+    assert "must be the 12 digits" in result["msg"]
