@@ -17,7 +17,7 @@ description:
   - Rules take the shape of M(amazon.aws.ec2_security_group)'s O(rules) (what the filter
     C(ecap.platform.security_group_rules) emits), except that sources are ids (no O(rules[].group_name)). They are
     compared as normalised permissions, one per protocol, port range and source (C(6) and C(tcp), or C(10.0.0.0/16)
-    in one IpPermission or two, are the same): missing ones are authorized, extra ones revoked (O(purge_rules),
+    in one IpPermission or two, are the same). Missing ones are authorized, extra ones revoked (O(purge_rules),
     O(purge_rules_egress)), changed descriptions updated in place.
   - CreateSecurityGroup has no idempotency token. If AWS answers C(InvalidGroup.Duplicate) (a retried create whose
     first attempt went through), the existing group is adopted and converged.

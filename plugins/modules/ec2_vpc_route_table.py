@@ -147,8 +147,9 @@ RETURN = r"""
 route_table:
   description:
     - The table as DescribeRouteTables answers it, snake_cased, with RV(route_table.id) and tags as a dict (the shape
-      of M(amazon.aws.ec2_vpc_route_table)). In check mode before creation, without ids.
-  returned: when the table exists or is planned
+      of M(amazon.aws.ec2_vpc_route_table)). Not returned in check mode for a table that does not exist yet (there is
+      no id), nor after O(state=absent).
+  returned: when the table exists
   type: dict
   contains:
     id:
@@ -211,13 +212,9 @@ def ensure_present(connection, module: AnsibleAWSModule) -> None:
     if created:
         blank = rt.new_route_table(params["vpc_id"], tags)
         plan = rt.plan_route_table(blank, routes, True, params["subnets"], True, tags, purge_tags)
-        if module.check_mode:
+        if module.check_mode:  # no route_table: there is no id to return (or to route to) yet
             predicted = rt.predicted_route_table(blank, plan)
-            module.exit_json(
-                changed=True,
-                route_table=rt.route_table_to_ansible(predicted),
-                diff=make_diff({}, rt.route_table_view(predicted)),
-            )
+            module.exit_json(changed=True, diff=make_diff({}, rt.route_table_view(predicted)))
         table_id = rt.create_route_table(connection, params["vpc_id"], tags)
         table = {**blank, "RouteTableId": table_id}
 
@@ -255,12 +252,12 @@ def ensure_present(connection, module: AnsibleAWSModule) -> None:
 def ensure_absent(connection, module: AnsibleAWSModule) -> None:
     table = _find(connection, module.params)
     if table is None:
-        module.exit_json(changed=False, route_table={})
+        module.exit_json(changed=False)
     if not module.check_mode:
         rt.delete_route_table(
             consistent_client(connection, rt.RT_CONSISTENCY_CODES), table, module.params["wait_timeout"]
         )
-    module.exit_json(changed=True, route_table={}, diff=make_diff(rt.route_table_view(table), {}))
+    module.exit_json(changed=True, diff=make_diff(rt.route_table_view(table), {}))
 
 
 def main() -> None:

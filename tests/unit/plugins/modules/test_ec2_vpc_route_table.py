@@ -89,7 +89,7 @@ def test_lifecycle(run, aws, emulator, net):
 
     before = calls(emulator)
     result = run(args(net), check_mode=True)
-    assert result["changed"] and "id" not in result["route_table"]
+    assert result["changed"] and "route_table" not in result
     assert calls(emulator)["mutating"] == before["mutating"], "check mode wrote"
     assert result["diff"]["after"]["routes"] == [{"dest": "0.0.0.0/0", "nat_gateway_id": net["nat"]}]
     assert read(ec2, vpc) is None
