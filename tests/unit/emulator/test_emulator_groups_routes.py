@@ -1,4 +1,4 @@
-"""The emulator's security-group fixes (emulator/services/ec2/security_groups.py), as boto3 sees them.
+"""The emulator's security-group and route-table fixes (emulator/services/ec2/{security_groups,route_tables}.py).
 
 Each check runs against the emulator, where it must pass, and against plain moto 5.2.5 (``serve
 --no-extensions``), where it is a strict xfail: it shows the bug the fix exists for."""
@@ -83,3 +83,28 @@ def test_delete_of_a_group_a_network_interface_uses_is_refused(vpc):
     assert error.value.response["Error"]["Code"] == "DependencyViolation"
     ec2.delete_network_interface(NetworkInterfaceId=eni)
     ec2.delete_security_group(GroupId=used)
+
+
+# --------------------------------------------------------------------------- route tables (route_tables.py)
+
+
+def test_a_subnet_cannot_be_associated_twice(vpc):
+    """AssociateRouteTable: Resource.AlreadyAssociated; ReplaceRouteTableAssociation is how a subnet moves."""
+    ec2 = vpc["ec2"]
+    first = ec2.create_route_table(VpcId=vpc["vpc"])["RouteTable"]["RouteTableId"]
+    second = ec2.create_route_table(VpcId=vpc["vpc"])["RouteTable"]["RouteTableId"]
+    association = ec2.associate_route_table(RouteTableId=first, SubnetId=vpc["subnet"])["AssociationId"]
+    with pytest.raises(ClientError) as error:
+        ec2.associate_route_table(RouteTableId=second, SubnetId=vpc["subnet"])
+    assert error.value.response["Error"]["Code"] == "Resource.AlreadyAssociated"
+    ec2.replace_route_table_association(AssociationId=association, RouteTableId=second)
+    [table] = ec2.describe_route_tables(RouteTableIds=[second])["RouteTables"]
+    assert [a["SubnetId"] for a in table["Associations"]] == [vpc["subnet"]]
+
+
+def test_create_route_table_honours_its_client_token(vpc):
+    ec2 = vpc["ec2"]
+    first = ec2.create_route_table(VpcId=vpc["vpc"], ClientToken="token-1")["RouteTable"]["RouteTableId"]
+    again = ec2.create_route_table(VpcId=vpc["vpc"], ClientToken="token-1")["RouteTable"]["RouteTableId"]
+    assert again == first
+    assert len(ec2.describe_route_tables(Filters=[{"Name": "vpc-id", "Values": [vpc["vpc"]]}])["RouteTables"]) == 2
