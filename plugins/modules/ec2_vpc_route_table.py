@@ -254,9 +254,7 @@ def ensure_absent(connection, module: AnsibleAWSModule) -> None:
     if table is None:
         module.exit_json(changed=False)
     if not module.check_mode:
-        rt.delete_route_table(
-            consistent_client(connection, rt.RT_CONSISTENCY_CODES), table, module.params["wait_timeout"]
-        )
+        rt.delete_route_table(connection, table, module.params["wait_timeout"])
     module.exit_json(changed=True, diff=make_diff(rt.route_table_view(table), {}))
 
 
