@@ -1,6 +1,13 @@
 # Copyright: ecap.platform contributors
 # MIT License
-"""EC2 logic of the ecap.platform modules: VPC flow logs, EBS encryption by default.
+"""EC2 logic of the ecap.platform modules: VPC flow logs, EBS encryption by default, and what every EC2
+module shares.
+
+The shared part (section "shared by the EC2 modules" at the end) is used by the flow-log,
+security-group (``security_groups.py``) and route-table (``network.py``) logic: a client that also
+retries the eventual-consistency errors of a resource created a moment ago, a describe that answers
+``[]`` on NotFound, CreateTags/DeleteTags from a tag diff, bounded polling until a change shows in
+Describe*, and a delete that waits out ``DependencyViolation`` (network interfaces being released).
 
 A flow log cannot be modified after it is created, except its tags. So
 :func:`plan_flow_log` compares what AWS describes with what the user asked for and
@@ -10,7 +17,8 @@ then delete the old one). The functions that call AWS take a client from
 ``AnsibleEC2Error`` (the module turns it into ``fail_json_aws``).
 
 API reference: CreateFlowLogs, DescribeFlowLogs, DeleteFlowLogs, CreateTags, DeleteTags
-(https://docs.aws.amazon.com/AWSEC2/latest/APIReference/).
+(https://docs.aws.amazon.com/AWSEC2/latest/APIReference/); eventual consistency of the EC2 API:
+https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html
 """
 
 from __future__ import annotations
@@ -28,7 +36,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import AnsibleEC2Error
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import is_ansible_aws_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry, RetryingBotoClientWrapper
 from ansible_collections.ecap.platform.plugins.module_utils.common import (
+    THROTTLE_ERROR_CODES,
     WaitTimeoutError,
     apply_tag_changes,
     dict_to_tags,
@@ -444,12 +454,7 @@ def delete_flow_logs(client: Any, flow_log_ids: list[str]) -> bool:
 @FlowLogErrorHandler.common_error_handler("update flow log tags")
 def update_tags(client: Any, flow_log_id: str, to_set: Mapping[str, str], to_unset: Iterable[str]) -> bool:
     """Apply a tag change with CreateTags / DeleteTags; True if anything was changed."""
-    to_unset = list(to_unset)
-    if to_unset:
-        client.delete_tags(aws_retry=True, Resources=[flow_log_id], Tags=[{"Key": key} for key in to_unset])
-    if to_set:
-        client.create_tags(aws_retry=True, Resources=[flow_log_id], Tags=dict_to_tags(to_set))
-    return bool(to_set or to_unset)
+    return set_resource_tags(client, flow_log_id, to_set, to_unset)
 
 
 def replace_flow_logs(
@@ -502,3 +507,115 @@ def set_ebs_encryption_by_default(client: Any, enabled: bool) -> bool:
     """Turn the setting on or off; returns what EC2 answers."""
     call = client.enable_ebs_encryption_by_default if enabled else client.disable_ebs_encryption_by_default
     return bool(call(aws_retry=True)["EbsEncryptionByDefault"])
+
+
+# --------------------------------------------------------------------------- shared by the EC2 modules
+
+#: Seconds between two looks at a resource that was just created or changed, until Describe* shows it,
+#: and how long at most (AWS documents "a few seconds"; the writes were accepted either way).
+VISIBLE_DELAY = 1.0
+VISIBLE_TIMEOUT = 30.0
+#: Seconds between two DeleteSecurityGroup / DeleteRouteTable attempts refused with DependencyViolation.
+DEPENDENCY_DELAY = 5.0
+
+
+def consistency_retry(codes: Iterable[str], retries: int = 8) -> Callable:
+    """A retry decorator for calls on a resource created a moment ago.
+
+    Retries throttling (as every ecap.platform client does) and ``codes`` -- the NotFound answers EC2
+    gives while a new resource propagates (``InvalidGroup.NotFound`` right after CreateSecurityGroup,
+    ``InvalidRouteTableID.NotFound`` right after CreateRouteTable) -- with a short jittered backoff: at
+    most 0.5, 1, 2, 4, 4... seconds, about 25 s in all. A call that succeeds returns at once.
+    """
+    return AWSRetry.jittered_backoff(
+        retries=retries, delay=0.5, max_delay=4, catch_extra_error_codes=[*THROTTLE_ERROR_CODES, *codes]
+    )
+
+
+def consistent_client(connection: Any, codes: Iterable[str]) -> RetryingBotoClientWrapper:
+    """``connection`` (a module client or a plain boto3 client) whose ``aws_retry=True`` calls also retry ``codes``."""
+    return RetryingBotoClientWrapper(getattr(connection, "client", connection), consistency_retry(codes))
+
+
+def describe_resources(
+    call: Callable[..., dict], result_key: str, missing_codes: Iterable[str], **params: Any
+) -> list[dict[str, Any]]:
+    """Every page of ``call(**params)``'s ``result_key``; ``[]`` when AWS answers one of ``missing_codes``.
+
+    Describing an id that does not exist is an error in EC2 (``InvalidGroup.NotFound``,
+    ``InvalidRouteTableID.NotFound``), not an empty list: for a module that is "absent".
+    """
+    try:
+        return paginate(call, result_key, **params)
+    except is_boto3_error_code(list(missing_codes)):
+        return []
+
+
+def set_resource_tags(client: Any, resource_id: str, to_set: Mapping[str, str], to_unset: Iterable[str]) -> bool:
+    """Apply ``(to_set, to_unset)`` (from :func:`common.tag_changes`) with DeleteTags / CreateTags.
+
+    True if anything was asked. ``client`` may be a :func:`consistent_client`, for a resource just made.
+    """
+    to_unset = list(to_unset)
+    if to_unset:
+        client.delete_tags(aws_retry=True, Resources=[resource_id], Tags=[{"Key": key} for key in to_unset])
+    if to_set:
+        client.create_tags(aws_retry=True, Resources=[resource_id], Tags=dict_to_tags(to_set))
+    return bool(to_set or to_unset)
+
+
+def wait_consistent(
+    describe_fn: Callable[[], Any],
+    is_done_fn: Callable[[Any], bool],
+    timeout: float,
+    what: str,
+    warn: Callable[[str], None] | None = None,
+    delay: float = VISIBLE_DELAY,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Any:
+    """The first description of ``describe_fn()`` for which ``is_done_fn`` holds (a change shows), polled every
+    ``delay`` seconds for at most ``timeout``; returns at once when the first look already shows it.
+
+    EC2 is eventually consistent: a write that succeeded may not show in Describe* for a moment. On
+    timeout the last description is returned and ``warn`` (when given) says so: the writes were
+    accepted, only the read-back lags.
+    """
+    try:
+        return wait_for(describe_fn, is_done_fn, timeout=timeout, delay=delay, what=what, sleep=sleep)
+    except WaitTimeoutError as e:
+        if warn:
+            warn(f"{e}; returning the last description")
+        return e.last
+
+
+def delete_with_retry(
+    delete_fn: Callable[[], Any],
+    missing_codes: Iterable[str],
+    timeout: float,
+    what: str,
+    delay: float = DEPENDENCY_DELAY,
+    sleep: Callable[[float], None] = time.sleep,
+) -> bool:
+    """Call ``delete_fn()`` until it succeeds (True) or AWS says the resource is gone (False).
+
+    ``DependencyViolation`` is retried every ``delay`` seconds for at most ``timeout``: network
+    interfaces of a deleted load balancer, EKS cluster or RDS instance take minutes to be released. After
+    that, ``AnsibleEC2Error`` names ``what`` and AWS's last message.
+    """
+    deadline = time.monotonic() + timeout
+    missing = list(missing_codes)
+    while True:
+        try:
+            delete_fn()
+            return True
+        except is_boto3_error_code(missing):
+            return False
+        except is_boto3_error_code("DependencyViolation") as e:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                message = e.response.get("Error", {}).get("Message", "")
+                raise AnsibleEC2Error(
+                    message=f"Timed out after {timeout:g}s deleting {what}: it still has dependencies ({message})",
+                    exception=e,
+                ) from e
+            sleep(min(delay, remaining))

@@ -1,5 +1,5 @@
 """EC2 fixes and extensions (see emulator/README.md)."""
 
-from emulator.services.ec2 import models, responses
+from emulator.services.ec2 import models, responses, route_tables, security_groups
 
-__all__ = ["models", "responses"]
+__all__ = ["models", "responses", "route_tables", "security_groups"]

@@ -1,9 +1,10 @@
-"""Subnet maths of the network tier (plugins/module_utils/network.py)."""
+"""Subnet maths of the network tier, route-table plan of ec2_vpc_route_table (module_utils/network.py)."""
 
 import ipaddress
 import itertools
 
 import pytest
+from ansible_collections.ecap.platform.plugins.module_utils import network as rt
 from ansible_collections.ecap.platform.plugins.module_utils.network import (
     SubnetPlanError,
     subnet_layout,
@@ -137,3 +138,81 @@ def test_layout_refuses_more_azs_than_the_region_has():
     plan = subnet_plan("10.0.0.0/16", 3)
     with pytest.raises(SubnetPlanError, match="network_az_count=3 but only 2 availability zones"):
         subnet_layout(plan, ["a", "b"], "ecap-dev", "ecap-dev-eks", True)
+
+
+# --------------------------------------------------------------------------- ecap.platform.ec2_vpc_route_table logic
+
+TABLE = {
+    "RouteTableId": "rtb-1",
+    "VpcId": "vpc-1",
+    "Routes": [
+        {"DestinationCidrBlock": "10.0.0.0/16", "GatewayId": "local", "Origin": "CreateRouteTable"},
+        {"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-1", "Origin": "CreateRoute"},
+        {
+            "DestinationCidrBlock": "192.168.0.0/16",
+            "InstanceId": "i-1",
+            "NetworkInterfaceId": "eni-1",
+            "Origin": "CreateRoute",
+        },
+        {"DestinationPrefixListId": "pl-s3", "GatewayId": "vpce-1", "Origin": "CreateRoute"},
+        {"DestinationCidrBlock": "172.16.0.0/12", "GatewayId": "vgw-1", "Origin": "EnableVgwRoutePropagation"},
+    ],
+    "Associations": [
+        {
+            "Main": False,
+            "SubnetId": "subnet-a",
+            "RouteTableAssociationId": "a-1",
+            "AssociationState": {"State": "associated"},
+        },
+        {
+            "Main": False,
+            "SubnetId": "subnet-b",
+            "RouteTableAssociationId": "a-2",
+            "AssociationState": {"State": "disassociated"},
+        },
+    ],
+    "Tags": [{"Key": "Name", "Value": "private"}],
+}
+
+
+def test_only_created_routes_are_owned():
+    owned, others = rt.described_routes(TABLE)
+    assert owned == {
+        "0.0.0.0/0": rt.Route("0.0.0.0/0", "nat_gateway_id", "nat-1"),
+        "192.168.0.0/16": rt.Route("192.168.0.0/16", "instance_id", "i-1"),
+    }
+    assert set(others) == {"10.0.0.0/16", "pl-s3", "172.16.0.0/12"}
+    assert rt.subnet_associations(TABLE) == {"subnet-a": "a-1"}
+
+
+def test_gateway_id_names_the_target_kind_and_the_request_field():
+    routes = rt.wanted_routes([{"dest": "0.0.0.0/0", "gateway_id": "nat-2"}, {"dest": "::/0", "gateway_id": "eigw-1"}])
+    assert routes["0.0.0.0/0"].request() == {"DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-2"}
+    assert routes["::/0"].request() == {"DestinationIpv6CidrBlock": "::/0", "EgressOnlyInternetGatewayId": "eigw-1"}
+
+
+def test_plan_replaces_creates_purges_and_moves_subnets():
+    routes = rt.wanted_routes(
+        [{"dest": "0.0.0.0/0", "gateway_id": "igw-1"}, {"dest": "100.64.0.0/10", "gateway_id": "tgw-1"}]
+    )
+    plan = rt.plan_route_table(TABLE, routes, True, ["subnet-c"], True, {"Name": "private"}, True)
+    assert [r.dest for r in plan.replace_routes] == ["0.0.0.0/0"]
+    assert [r.dest for r in plan.create_routes] == ["100.64.0.0/10"]
+    assert [r.dest for r in plan.delete_routes] == ["192.168.0.0/16"]  # never local, propagated or endpoint routes
+    assert plan.associate == ["subnet-c"] and plan.disassociate == {"subnet-a": "a-1"}
+    assert not plan.tags_to_set and not plan.tags_to_unset
+    after = rt.predicted_route_table(TABLE, plan)
+    assert rt.route_table_view(after)["routes"] == [
+        {"dest": "0.0.0.0/0", "gateway_id": "igw-1"},
+        {"dest": "100.64.0.0/10", "transit_gateway_id": "tgw-1"},
+    ]
+    assert rt.route_table_view(after)["subnets"] == ["subnet-c"]
+    unchanged = rt.plan_route_table(TABLE, None, True, None, True, None, True)
+    assert not unchanged.changed
+
+
+def test_route_table_params_are_validated():
+    errors = rt.validate_route_table_params(
+        {"route_table_id": "main", "routes": [{"dest": "10.1.2.3/16", "gateway_id": "igw-1"}], "subnets": ["a"]}
+    )
+    assert len(errors) == 3 and "network address" in errors[1]

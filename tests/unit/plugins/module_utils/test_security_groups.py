@@ -1,10 +1,11 @@
-"""Rule matrix of the security-groups tier (plugins/module_utils/security_groups.py)."""
+"""Rule matrix of the security-groups tier, rule diff of ec2_security_group (module_utils/security_groups.py)."""
 
 import copy
 from pathlib import Path
 
 import pytest
 import yaml
+from ansible_collections.ecap.platform.plugins.module_utils import security_groups as sg
 from ansible_collections.ecap.platform.plugins.module_utils.security_groups import (
     RuleMatrixError,
     module_rules,
@@ -106,3 +107,74 @@ def test_module_rules_resolve_references(matrix):
     ]
     with pytest.raises(KeyError):
         module_rules(groups["rds"], {"rds": "sg-rds"})
+
+
+# --------------------------------------------------------------------------- ecap.platform.ec2_security_group logic
+
+
+def test_rules_compare_as_normalised_permissions():
+    wanted, warnings = sg.expand_rules(
+        [
+            {"proto": "6", "ports": ["80", "8000-8080"], "cidr_ip": [["10.0.0.0/16"]], "rule_desc": "web"},
+            {"proto": "all", "from_port": 1, "to_port": 2, "group_id": "sg-1", "rule_desc": "all"},
+            {"proto": "icmp", "icmp_type": 8, "cidr_ip": "10.0.0.5/16"},
+        ]
+    )
+    assert wanted == {
+        sg.RuleKey("tcp", 80, 80, "cidr_ip", "10.0.0.0/16"): "web",
+        sg.RuleKey("tcp", 8000, 8080, "cidr_ip", "10.0.0.0/16"): "web",
+        sg.RuleKey("-1", None, None, "group_id", "sg-1"): "all",
+        sg.RuleKey("icmp", 8, -1, "cidr_ip", "10.0.0.0/16"): "",
+    }
+    assert warnings == ["10.0.0.5/16 has host bits set; using 10.0.0.0/16."]
+    # AWS's grouping of sources into one IpPermission does not matter; the request groups them back.
+    described = sg.described_rules(sg.to_permissions(wanted))
+    assert described == wanted
+    assert sg.expand_rules(None) == (None, [])
+
+
+def test_plan_rules_authorizes_revokes_and_redescribes():
+    a = sg.RuleKey("tcp", 443, 443, "cidr_ip", "10.0.0.0/8")
+    b = sg.RuleKey("tcp", 80, 80, "cidr_ip", "10.0.0.0/8")
+    c = sg.RuleKey("udp", 53, 53, "cidr_ipv6", "::/0")
+    plan = sg.plan_rules({a: "old", b: ""}, {a: "new", c: "dns"}, purge=True)
+    assert (plan.authorize, plan.revoke, plan.describe) == ({c: "dns"}, {b: ""}, {a: "new"})
+    assert plan.result({a: "old", b: ""}) == {a: "new", c: "dns"}
+    assert sg.plan_rules({a: "old", b: ""}, {a: "old"}, purge=False).changed is False
+    assert sg.plan_rules({a: ""}, None, purge=True).changed is False
+
+
+def test_new_group_loses_the_default_egress_only_when_egress_rules_are_given():
+    blank = sg.new_group("g", "d", "vpc-1", {"Name": "g"})
+    closed = sg.plan_group(blank, {"ingress": None, "egress": {}}, {"ingress": True, "egress": False}, None, True, True)
+    assert closed.rules["egress"].revoke == {sg.DEFAULT_EGRESS: ""}
+    kept = sg.plan_group(blank, {"ingress": None, "egress": None}, {"ingress": True, "egress": True}, None, True, True)
+    assert not kept.changed
+
+
+def test_permissions_requests_omit_empty_descriptions():
+    rules = {
+        sg.RuleKey("-1", None, None, "group_id", "sg-1"): "",
+        sg.RuleKey("-1", None, None, "ip_prefix", "pl-1"): "s3",
+    }
+    assert sg.to_permissions(rules) == [
+        {
+            "IpProtocol": "-1",
+            "UserIdGroupPairs": [{"GroupId": "sg-1"}],
+            "PrefixListIds": [{"PrefixListId": "pl-1", "Description": "s3"}],
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    "rule, fragment",
+    [
+        ({"proto": "udp", "cidr_ip": ["10.0.0.0/8"]}, "needs from_port and to_port"),
+        ({"proto": "tcp", "from_port": 0, "to_port": 70000, "cidr_ip": ["10.0.0.0/8"]}, "0 <= from"),
+        ({"proto": "tcp", "ports": ["22"], "cidr_ipv6": ["10.0.0.0/8"]}, "invalid cidr_ipv6"),
+        ({"proto": "tcp", "ports": ["22"], "ip_prefix": ["s3"]}, "prefix list id"),
+    ],
+)
+def test_validate_rules(rule, fragment):
+    [error] = sg.validate_rules([rule], "rules")
+    assert fragment in error and error.startswith("rules[0]")
