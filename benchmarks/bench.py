@@ -11,6 +11,8 @@ Printed as a table and written to build/bench/results.json:
   tagged resources, each resource counting with its service's ratio), noop.mutating. The emulator counts calls
   under the SigV4 signing name (``monitoring``), resources carry the ARN's service (``cloudwatch``):
   SIGNING_TO_ARN_SERVICE maps one to the other before the ratios;
+- noop.api_calls_per_managed_resource_median / _max / _by_service, noop.managed_resources: the same ratios with
+  the managed resources the tagging API cannot list (MSK topics, Scheduler schedules) counted too;
 - teardown.wall_s, teardown.critical_path_s, teardown.ratio_to_critical_path;
 - controller_peak_rss_mb (the largest process of the ansible-playbook runs: controller or its workers).
 """
@@ -134,6 +136,23 @@ def weighted_median(ratios: dict[str, float], per_service: dict[str, int]) -> fl
     return statistics.median(values) if values else 0.0
 
 
+def untagged_resources(endpoint: str) -> Counter:
+    """The managed resources the tagging API does not list, by ARN service: MSK topics (no tags in AWS) and
+    EventBridge Scheduler schedules (tags only on their group). Counted beside the tagged ones, so that a
+    service whose calls are mostly per topic or per schedule is not measured against one resource."""
+    import boto3
+
+    kw = {"endpoint_url": endpoint, "region_name": "us-west-2"}
+    kafka, scheduler = boto3.client("kafka", **kw), boto3.client("scheduler", **kw)
+    out: Counter = Counter()
+    for cluster in kafka.list_clusters_v2().get("ClusterInfoList", []):
+        out["kafka"] += len(kafka.list_topics(ClusterArn=cluster["ClusterArn"]).get("Topics", []))
+    for group in scheduler.list_schedule_groups().get("ScheduleGroups", []):
+        if group["Name"] != "default":
+            out["scheduler"] += len(scheduler.list_schedules(GroupName=group["Name"]).get("Schedules", []))
+    return out
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     build = OUT / "local"
@@ -150,6 +169,8 @@ def main() -> int:
         # Resources by the ARN service; the counters' signing names mapped to it (monitoring -> cloudwatch).
         per_service = Counter(r["service"] for r in emu.resources("Project=ecap"))
         ratios = per_resource_ratios(calls_by_arn_service(counters["services"]), per_service)
+        managed = per_service + untagged_resources(emu.endpoint)
+        managed_ratios = per_resource_ratios(calls_by_arn_service(counters["services"]), managed)
 
         emu.set_config(profile="scaled")
         teardown = play(emu, "playbooks/teardown.yml", build, "teardown", teardown_delete_data=True)
@@ -177,6 +198,11 @@ def main() -> int:
             "api_calls_per_resource_weighted_median": round(weighted_median(ratios, per_service), 1),
             "api_calls_per_resource_by_service": {s: round(v, 1) for s, v in sorted(ratios.items())},
             "resources": sum(per_service.values()),
+            # The same with MSK topics and Scheduler schedules counted as resources (untagged_resources).
+            "api_calls_per_managed_resource_median": round(statistics.median(managed_ratios.values()), 1),
+            "api_calls_per_managed_resource_max": round(max(managed_ratios.values()), 1),
+            "api_calls_per_managed_resource_by_service": {s: round(v, 1) for s, v in sorted(managed_ratios.items())},
+            "managed_resources": sum(managed.values()),
             "resources_by_service": dict(sorted(per_service.items())),
             "api_calls_by_operation": {
                 s: dict(sorted(ops.items(), key=lambda kv: -kv[1])) for s, ops in sorted(counters["services"].items())
@@ -212,6 +238,11 @@ def main() -> int:
             "  calls per resource, resource-weighted median",
             f"{n['api_calls_per_resource_weighted_median']}",
             "median over tagged resources (each with its service's ratio)",
+        ),
+        (
+            "  with topics and schedules as resources",
+            f"{n['api_calls_per_managed_resource_median']} / {n['api_calls_per_managed_resource_max']}",
+            f"median / max over services, {n['managed_resources']} resources",
         ),
         ("teardown wall (scaled)", f"{t['wall_s']} s", f"target <= {t['target_s']} s, left {t['left']}"),
         ("  critical path", f"{t['critical_path_s']} s", f"ratio {t['ratio_to_critical_path']}"),
