@@ -102,8 +102,9 @@ def test_rerun_changes_nothing_with_one_describe_per_group_and_table(runner, emu
     assert result.rc == 0, result.failure_text()
     assert changed_tasks(result) == []
     ec2 = emulator.counters()["services"]["ec2"]
-    # security_groups: the tier's groups found once, then one read per group (7); network: one per table (3).
-    assert ec2["DescribeSecurityGroups"] == 1 + 7, ec2
+    # security_groups: the tier's groups found once, then one read per group (7), the VPC's default group found
+    # and read (2, security_groups_restrict_default); network: one per table (3).
+    assert ec2["DescribeSecurityGroups"] == 1 + 7 + 2, ec2
     assert ec2["DescribeRouteTables"] == 3, ec2
     assert emulator.counters()["mutating"] == 0
 
