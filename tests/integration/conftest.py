@@ -112,6 +112,12 @@ class Runner:
         (runs / name).write_text(proc.stdout)
         return PlayResult(proc.returncode, raw, proc.stderr + proc.stdout[-2000:], _flatten(raw))
 
+    def plan(self) -> tuple[PlayResult, dict[str, Any]]:
+        """Run playbooks/plan.yml (check mode + diff); the run and the plan.json it wrote."""
+        result = self.run("playbooks/plan.yml", check=True)
+        assert result.rc == 0, result.failure_text()
+        return result, json.loads((self.build_dir / "plan.json").read_text())
+
 
 @pytest.fixture(scope="module")
 def emulator():

@@ -1,7 +1,8 @@
 """The whole site (kms, network, security_groups, datalake, ingress, rds, msk, redis, eks, observability, offhours)
 against the emulator, in the amazon.aws rhythm: plan (check mode) on nothing -> create -> drift made by hand shows
 in the plan as exactly those two changes (so everything else plans "no change") -> update (reverts the drift) ->
-re-run changes nothing -> teardown leaves nothing tagged -> teardown again changes nothing.
+re-run changes nothing -> teardown leaves nothing tagged -> teardown again changes nothing. The plan on an empty
+account and the refusals that make no call run on their own emulator beside it (test_site_plan.py).
 
 Each tier's own rhythm (check mode, create, re-run, update, absent, absent again) is in
 test_role_<tier>.py on a boto3-made foundation; this file proves the tiers together."""
@@ -25,39 +26,6 @@ pytestmark = pytest.mark.integration
 def _vpc(aws):
     vpcs = aws("ec2").describe_vpcs(Filters=[{"Name": "tag:Name", "Values": ["ecap-local-vpc"]}])["Vpcs"]
     return vpcs
-
-
-def plan(runner):
-    """Run playbooks/plan.yml (check mode + diff); returns the run and the plan.json it wrote."""
-    result = runner.run("playbooks/plan.yml", check=True)
-    assert result.rc == 0, result.failure_text()
-    return result, json.loads((runner.build_dir / "plan.json").read_text())
-
-
-def test_plan_refuses_to_run_outside_check_mode(runner, emulator):
-    before = emulator.counters()["mutating"]
-    result = runner.run("playbooks/plan.yml")
-    assert result.rc != 0
-    assert "only plans: run it with --check --diff" in result.failure_text()
-    assert emulator.counters()["mutating"] == before
-
-
-def test_plan_on_an_empty_account_lists_creates_and_changes_nothing(runner, emulator):
-    before = emulator.counters()["mutating"]
-    result, document = plan(runner)
-    assert result.changed > 0, "check mode must report what it would create"
-    assert emulator.counters()["mutating"] == before, "check mode made a mutating call"
-    assert emulator.resources(PROJECT_TAG) == []
-    creates = [c["resource"] for c in document["tiers"]["kms"]["changes"] if c["action"] == "create"]
-    assert sorted(creates) == sorted(f"Create the service keys with rotation [{s}]" for s in SERVICES)
-    assert [c["action"] for c in document["tiers"]["network"]["changes"]] == ["create"]
-    # Tiers that need the VPC id say where their plan stops instead of claiming "no changes".
-    assert "VPC" in document["tiers"]["network"]["deferred"]
-    assert "VPC" in document["tiers"]["security_groups"]["deferred"]
-    assert "network does not exist yet" in document["tiers"]["redis"]["deferred"]
-    for tier in ("datalake", "rds", "msk"):
-        assert "exist yet" in document["tiers"][tier]["deferred"], tier
-    assert document["converged"] is False
 
 
 def test_create(runner, aws, emulator):
@@ -368,7 +336,7 @@ def test_plan_shows_exactly_the_drift_made_by_hand(runner, emulator, aws):
     )
     aws("logs").put_retention_policy(logGroupName="/aws/vpc/ecap-local/flow-logs", retentionInDays=30)
     before = emulator.counters()["mutating"]
-    _, document = plan(runner)
+    _, document = runner.plan()
     assert emulator.counters()["mutating"] == before, "the plan reverted the drift"
     changes = {
         tier: [(c["action"], c["resource"]) for c in body["changes"]] for tier, body in document["tiers"].items()
@@ -412,14 +380,6 @@ def test_rerun_after_the_update_changes_nothing(runner):
     result = runner.run(extra=UPDATE)
     assert result.rc == 0, result.failure_text()
     assert result.changed_tasks() == []
-
-
-def test_teardown_of_prod_needs_its_name_before_any_call(runner, emulator):
-    before = emulator.counters()["total"]
-    result = runner.run("playbooks/teardown.yml", inventory="inventories/prod")
-    assert result.rc != 0
-    assert "confirm with -e teardown_confirm=prod" in result.failure_text()
-    assert emulator.counters()["total"] == before, "an API call was made before the confirmation"
 
 
 def test_teardown_leaves_nothing_tagged(runner, emulator, aws):
