@@ -4,8 +4,8 @@ The whole-site sequence (tests/integration/test_site.py) is the critical path: n
 another, about six minutes alone. Run beside the other files at equal priority it took three times as long.
 So the files off the critical path run at a lower CPU priority (nice 10 and the SCHED_IDLE policy, inherited by
 the playbooks and the emulator each starts): they use what the site sequence leaves, and the suite ends when the
-site sequence does. The site file is scheduled first (below), so a worker lowers its priority only after it;
-niceness is only ever raised, which needs no privilege.
+site sequence does. The site file is scheduled first (below), so a worker lowers its priority only after it; niceness is only
+ever raised, which needs no privilege.
 """
 
 from __future__ import annotations
