@@ -2,9 +2,9 @@
 
 The whole-site sequence (tests/integration/test_site.py) is the critical path: nine playbook runs one after
 another, about six minutes alone. Run beside the other files at equal priority it took three times as long.
-So the files off the critical path run at a lower CPU priority (nice 10 and the SCHED_IDLE policy, inherited by
-the playbooks and the emulator each starts): they use what the site sequence leaves, and the suite ends when the
-site sequence does. The site file is scheduled first (below), so a worker lowers its priority only after it; niceness is only
+So the files off the critical path run at a lower CPU priority (nice 10, inherited by the playbooks and the
+emulator each starts): they use what the site sequence leaves, and the suite ends when the site sequence
+does. The site file is scheduled first (below), so a worker lowers its priority only after it; niceness is only
 ever raised, which needs no privilege.
 """
 
@@ -43,12 +43,4 @@ def _off_the_critical_path_yields(request):
         current = os.getpriority(os.PRIO_PROCESS, 0)
         if current < OFF_PATH_NICENESS:
             os.nice(OFF_PATH_NICENESS - current)
-        # SCHED_IDLE as well (Linux; lowering needs no privilege, children inherit it): a niced process still
-        # takes its time slice before a woken site process runs, and the site's runs are thousands of short
-        # request/response hops between ansible, its workers and the emulator, each of which waited for one.
-        if hasattr(os, "SCHED_IDLE"):
-            try:
-                os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-            except OSError:
-                pass
     yield
