@@ -95,7 +95,6 @@ releases:
 """
 
 import hashlib
-import json
 import os
 import re
 import subprocess
@@ -103,6 +102,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.ecap.platform.plugins.module_utils import records
 
 
 def tree_digest(path: str) -> str:
@@ -150,22 +150,6 @@ def helm_template(helm: str, release: dict[str, Any], version: str) -> str:
     if proc.returncode != 0:
         raise RuntimeError(f"helm template {release['name']} failed (rc={proc.returncode}): {proc.stderr.strip()}")
     return proc.stdout
-
-
-def _read(path: str) -> str | None:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
-    except OSError:
-        return None
-
-
-def _write(path: str, content: str) -> None:
-    tmp = f"{path}.tmp"
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(content)
-    os.chmod(tmp, 0o640)
-    os.replace(tmp, path)
 
 
 def validate(params: dict[str, Any]) -> list[str]:
@@ -233,8 +217,7 @@ def main() -> None:
         path = os.path.join(p["dest"], f"{release['name']}.yaml")
         stamp = os.path.join(p["dest"], f".{release['name']}.render.json")
         digest = inputs_digest(release, p["kubernetes_version"], helm_version, p["mask_pattern"])
-        recorded = _read(stamp)
-        fresh = recorded is not None and _read(path) is not None and _stamp_digest(recorded) == digest
+        fresh = records.read_record(stamp, digest) is not None and records.read_text(path) is not None
         plans.append({"release": release, "path": path, "stamp": stamp, "digest": digest, "fresh": fresh})
 
     def render(plan: dict[str, Any]) -> str:
@@ -254,7 +237,7 @@ def main() -> None:
         name = plan["release"]["name"]
         changed = False
         if not plan["fresh"]:
-            before = _read(plan["path"])
+            before = records.read_text(plan["path"])
             changed = before != plan["content"]
             if changed:
                 diffs.append(
@@ -267,20 +250,12 @@ def main() -> None:
                 )
             if not module.check_mode:
                 if changed:
-                    _write(plan["path"], plan["content"])
-                _write(plan["stamp"], json.dumps({"digest": plan["digest"], "release": name}) + "\n")
+                    records.write_text(plan["path"], plan["content"], 0o640)
+                records.write_record(plan["stamp"], plan["digest"], 0o640, release=name)
         results.append({"name": name, "path": plan["path"], "rendered": not plan["fresh"], "changed": changed})
     changed = any(r["changed"] for r in results)
     extra = {"diff": diffs} if module._diff and diffs else {}
     module.exit_json(changed=changed, releases=results, **extra)
-
-
-def _stamp_digest(text: str) -> str | None:
-    try:
-        data = json.loads(text)
-    except ValueError:
-        return None
-    return data.get("digest") if isinstance(data, dict) else None
 
 
 if __name__ == "__main__":

@@ -94,12 +94,11 @@ invalid:
     errors: {description: What is wrong, field by field., type: list, elements: str, returned: always}
 """
 
-import json
 import os
 import re
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible_collections.ecap.platform.plugins.module_utils import k8s_validate
+from ansible_collections.ecap.platform.plugins.module_utils import k8s_validate, records
 
 
 def main() -> None:
@@ -140,16 +139,8 @@ def main() -> None:
 
 def _read_cache(path: str | None, digest: str | None) -> dict[str, int] | None:
     """The object counts recorded under ``digest``, or None (no file, another digest, unreadable)."""
-    if not path or not os.path.isfile(path):
-        return None
-    try:
-        with open(path, encoding="utf-8") as handle:
-            recorded = json.load(handle)
-    except (OSError, ValueError):
-        return None
-    if not isinstance(recorded, dict) or recorded.get("digest") != digest:
-        return None
-    objects = recorded.get("objects")
+    recorded = records.read_record(path, digest)
+    objects = recorded.get("objects") if recorded else None
     return objects if isinstance(objects, dict) else None
 
 
@@ -160,10 +151,7 @@ def _write_cache(module: AnsibleModule, path: str, digest: str | None, counts: d
             if os.path.exists(path):
                 os.unlink(path)
             return
-        tmp = f"{path}.tmp"
-        with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump({"digest": digest, "objects": counts}, handle, sort_keys=True)
-        os.replace(tmp, path)
+        records.write_record(path, digest, objects=counts)
     except OSError as exc:
         module.warn(f"Cannot record the validation in {path}: {exc}")
 
