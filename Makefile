@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ENV ?= local
 PORT ?= 4566
-LINK := .collections/ansible_collections/ecap/platform
+COLLECTIONS := .collections/.linked
 STRATEGY := .ansible-plugins/strategy
 TOOLS := .tools/bin
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
@@ -20,7 +20,7 @@ help:
 	@echo "make teardown  tear the local platform down (ENV=local)"
 	@echo "make lint | test-unit | test-integration | test-targets | test-molecule | build | emulator-stop"
 
-setup: $(VENV)/.installed $(LINK) $(STRATEGY) $(TOOLS)/helm
+setup: $(VENV)/.installed $(COLLECTIONS) $(STRATEGY) $(TOOLS)/helm
 
 # Test-only: the Argo CD API types that tests/unit/k8s/test_gitops.py validates the rendered Applications
 # with (npm registry, versions locked by package-lock.json; Node.js and npm are on the machine).
@@ -49,10 +49,11 @@ $(STRATEGY): | $(VENV)/.installed
 	mkdir -p $(dir $(STRATEGY))
 	ln -sfn "$$($(BIN)/python -c 'import ansible_mitogen, os; print(os.path.dirname(ansible_mitogen.__file__))')/plugins/strategy" $(STRATEGY)
 
-# Lets `ansible-playbook site.yml` in this checkout resolve ecap.platform.* (ansible.cfg).
-$(LINK):
-	mkdir -p $(dir $(LINK))
-	ln -sfn ../../.. $(LINK)
+# .collections holds this checkout, as ecap.platform, and links to the collections of requirements.yml in the
+# virtualenv (checked against their pins); ansible.cfg looks nowhere else (collections_scan_sys_path = False).
+$(COLLECTIONS): requirements.yml scripts/link_collections.py | $(VENV)/.installed
+	$(BIN)/python scripts/link_collections.py .collections
+	touch $@
 
 demo: setup
 	$(BIN)/ansible-playbook site.yml -i inventories/local
@@ -150,8 +151,8 @@ test-molecule: setup
 	  (cd roles/$$role && ECAP_REPO_ROOT=$(CURDIR) ECAP_MOLECULE_PORT=$$port $(CURDIR)/$(BIN)/molecule test) || exit 1; done
 
 lint: setup
-	$(BIN)/ruff check plugins emulator tests benchmarks
-	$(BIN)/ruff format --check plugins emulator tests benchmarks
+	$(BIN)/ruff check plugins emulator tests benchmarks scripts
+	$(BIN)/ruff format --check plugins emulator tests benchmarks scripts
 	$(BIN)/yamllint -s .
 	$(BIN)/ansible-lint --profile production
 

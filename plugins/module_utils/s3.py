@@ -564,7 +564,10 @@ def use_local_endpoint(connection: Any) -> None:
     """Register :func:`strip_account_host_label` when the client's endpoint is not AWS's own."""
     host = urlsplit(connection.meta.endpoint_url or "").hostname or ""
     if host and not host.endswith(AWS_ENDPOINT_SUFFIXES):
-        connection.meta.events.register("before-send.s3-control", strip_account_host_label)
+        # Once per client: common.client keeps clients for the later modules of the run.
+        connection.meta.events.register(
+            "before-send.s3-control", strip_account_host_label, unique_id="ecap-strip-account-host-label"
+        )
 
 
 def get_account_public_access_block(connection: Any, account_id: str) -> dict[str, bool] | None:

@@ -46,6 +46,16 @@ if not _importable():
     _link_collection()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_clients():
+    """No boto3 client kept by ``common.client`` outlives its test (each test has its own moto mock)."""
+    from ansible_collections.ecap.platform.plugins.module_utils import common
+
+    common.clear_clients()
+    yield
+    common.clear_clients()
+
+
 @pytest.fixture
 def aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fake credentials and region, and no endpoint or profile from the caller's environment,

@@ -252,30 +252,67 @@ def test_paginate_follows_next_token_and_retries_each_page(no_backoff_sleep):
     assert len(no_backoff_sleep) == 1
 
 
-def test_client_builds_through_the_module_with_the_retry_policy(no_backoff_sleep):
-    seen = {}
+class _ClientModule:
+    """A module stand-in: its AWS options, and the clients ``module.client`` built."""
 
-    class Module:
-        def client(self, service, retry_decorator=None):
-            seen["service"] = service
-            return wrap_client_like(service, retry_decorator)
+    def __init__(self, **params):
+        self.params = {"region": "us-west-2", "endpoint_url": None, "access_key": None, **params}
+        self.built = []
 
-    def wrap_client_like(service, decorator):
-        # The decorator must be AWSRetry's: it retries a throttled call, then returns.
-        calls = []
+    def client(self, service, retry_decorator=None):
+        assert retry_decorator is None  # common.client wraps the client it keeps
+        self.built.append(service)
+        return _FlakyClient()
 
-        def flaky():
-            calls.append(1)
-            if len(calls) == 1:
-                raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow"}}, "Op")
-            return "ok"
 
-        return decorator(flaky), calls
+class _FlakyClient:
+    """Throttled on its first call, then answers."""
 
-    wrapped, calls = common.client(Module(), "ec2")
-    assert seen["service"] == "ec2"
-    assert wrapped() == "ok"
-    assert len(calls) == 2
+    def __init__(self):
+        self.calls = 0
+
+    def describe_things(self):
+        self.calls += 1
+        if self.calls == 1:
+            raise ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow"}}, "DescribeThings")
+        return {"Things": []}
+
+
+def test_client_retries_throttling_with_the_retry_policy(no_backoff_sleep):
+    module = _ClientModule()
+    connection = common.client(module, "ec2")
+    assert module.built == ["ec2"]
+    assert connection.describe_things(aws_retry=True) == {"Things": []}
+    assert connection.client.calls == 2
+    assert len(no_backoff_sleep) == 1
+
+
+def test_client_is_kept_for_the_same_options_and_environment(monkeypatch):
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAONE")
+    first = _ClientModule()
+    a = common.client(first, "ec2")
+    second = _ClientModule()  # a later module of the run, with the same options
+    b = common.client(second, "ec2")
+    assert first.built == ["ec2"] and second.built == []
+    assert a.client is b.client
+
+    # Another service, other options, another environment: each its own client.
+    assert common.client(second, "kms").client is not a.client
+    assert common.client(_ClientModule(region="eu-west-1"), "ec2").client is not a.client
+    assert common.client(_ClientModule(aws_config={"max_pool_connections": 2}), "ec2").client is not a.client
+    # The same botocore config again is the same client (the key is the options, not a Config object).
+    config = _ClientModule(aws_config={"max_pool_connections": 2})
+    common.client(config, "ec2")
+    assert config.built == []
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIATWO")
+    other_credentials = _ClientModule()
+    assert common.client(other_credentials, "ec2").client is not a.client
+    assert other_credentials.built == ["ec2"]
+
+    common.clear_clients()
+    again = _ClientModule()
+    common.client(again, "ec2")
+    assert again.built == ["ec2"]
 
 
 def test_paginate_stops_on_a_repeated_token(no_backoff_sleep):
