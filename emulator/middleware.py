@@ -159,6 +159,7 @@ class _Route:
     query: tuple[tuple[str, str | None], ...]
     headers: tuple[str, ...]
     literal: int
+    current: bool  # not deprecated: of two operations with the same request, the one clients send today
 
 
 @cache
@@ -202,6 +203,7 @@ def _routes(signing_name: str) -> tuple[_Route, ...]:
                 tuple(required_query),
                 tuple(headers),
                 literal,
+                not op.deprecated,
             )
         )
     return tuple(routes)
@@ -209,7 +211,7 @@ def _routes(signing_name: str) -> tuple[_Route, ...]:
 
 def rest_operation(signing_name: str, method: str, path: str, query: dict[str, list[str]], environ: dict) -> str:
     """Resolve a REST request to its operation name from botocore's ``requestUri`` patterns."""
-    best: tuple[tuple[int, int, int], str] | None = None
+    best: tuple[tuple[int, int, int, bool], str] | None = None
     for route in _routes(signing_name):
         if route.method != method or not route.pattern.match(path):
             continue
@@ -217,7 +219,9 @@ def rest_operation(signing_name: str, method: str, path: str, query: dict[str, l
             continue
         if any(h not in environ for h in route.headers):
             continue
-        score = (len(route.query), len(route.headers), route.literal)
+        # S3's GetBucketLifecycle and GetBucketLifecycleConfiguration (and the other deprecated pairs) are the same
+        # request on the wire: the counters name the current operation, which is what boto3 sends today.
+        score = (len(route.query), len(route.headers), route.literal, route.current)
         if best is None or score > best[0]:
             best = (score, route.operation)
     return best[1] if best else "Unknown"

@@ -10,8 +10,8 @@ description:
   - Renders each template file it is given with the task's variables and returns the results, exactly as the
     C(ansible.builtin.template) lookup does (same search path, options and result).
   - The difference is what it copies. The builtin lookup deep-copies every variable of the host before each
-    render (ansible-core 2.19, C(vars = deepcopy(variables))): the inventory, the role variables, the outputs
-    the earlier tiers published and every registered result. On a run of the site that copy is most of the
+    render (ansible-core 2.19, C(vars = deepcopy(variables))), that is the inventory, the role variables, the
+    outputs the earlier tiers published and every registered result. On a run of the site that copy is most of the
     lookup's time, and about a tenth of the no-op run's controller CPU. This lookup gives the render a shallow
     copy instead. The template sees the same values; a template cannot change the task's variables either way
     (Jinja2 has no assignment to outer variables, and the lookup only adds keys to its copy).

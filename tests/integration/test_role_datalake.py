@@ -182,7 +182,7 @@ NO_OP_S3_CALLS = {
     "GetBucketOwnershipControls": 2,
     "GetBucketPolicy": 2,
     "GetBucketTagging": 2,
-    "GetBucketLifecycle": 2,
+    "GetBucketLifecycleConfiguration": 2,
     "GetBucketLogging": 1,
     "ListObjectsV2": 1,
     "ListBucketIntelligentTieringConfigurations": 1,

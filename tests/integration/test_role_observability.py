@@ -456,7 +456,7 @@ def test_rerun_changes_nothing(runner, emulator, foundation, count_calls):
         "GetBucketPolicy": 1,
         "GetBucketTagging": 1,
         # GetBucketLifecycleConfiguration, which the emulator's counters name by its REST route.
-        "GetBucketLifecycle": 1,
+        "GetBucketLifecycleConfiguration": 1,
     }
 
 

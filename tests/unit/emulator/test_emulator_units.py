@@ -112,6 +112,10 @@ def test_identify_matches_the_encoded_path() -> None:
         ("s3", "PUT", "/bucket/k", {"partNumber": ["1"], "uploadId": ["u"]}, {}, "UploadPart"),
         ("s3", "PUT", "/bucket/a/b.txt", {}, {}, "PutObject"),
         ("s3", "PUT", "/bucket/a/b.txt", {}, {"HTTP_X_AMZ_COPY_SOURCE": "/b/k"}, "CopyObject"),
+        # The same request as the deprecated GetBucketLifecycle / GetBucketNotification: the current name.
+        ("s3", "GET", "/bucket", {"lifecycle": [""]}, {}, "GetBucketLifecycleConfiguration"),
+        ("s3", "PUT", "/bucket", {"lifecycle": [""]}, {}, "PutBucketLifecycleConfiguration"),
+        ("s3", "GET", "/bucket", {"notification": [""]}, {}, "GetBucketNotificationConfiguration"),
         ("logs", "GET", "/nowhere", {}, {}, "Unknown"),
     ],
 )

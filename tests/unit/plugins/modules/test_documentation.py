@@ -34,3 +34,22 @@ def test_documentation_parses_and_describes_every_option(path):
     for name, option in (documentation.get("options") or {}).items():
         assert option.get("description"), f"{path.stem}: option {name} has no description"
         assert option.get("type") or option.get("choices") is not None, f"{path.stem}: option {name} has no type"
+
+
+PLUGINS = sorted((Path(__file__).resolve().parents[4] / "plugins").glob("lookup/*.py")) + sorted(
+    (Path(__file__).resolve().parents[4] / "plugins").glob("callback/*.py")
+)
+
+
+@pytest.mark.parametrize("path", PLUGINS, ids=[f"{p.parent.name}/{p.stem}" for p in PLUGINS])
+def test_plugin_documentation_parses(path):
+    # A plugin whose DOCUMENTATION does not parse fails to load at all ("The lookup plugin ... failed to load").
+    docs = blocks(path)
+    assert "DOCUMENTATION" in docs
+    documentation = yaml.safe_load(docs["DOCUMENTATION"])
+    assert documentation["name"] == path.stem
+    for block in ("EXAMPLES", "RETURN"):
+        if block in docs:
+            yaml.safe_load(docs[block])
+    for name, option in (documentation.get("options") or {}).items():
+        assert option.get("description"), f"{path.stem}: option {name} has no description"
