@@ -86,6 +86,7 @@ XRAY_RULES = {
     f"{PREFIX}-api": (1002, 0.2, 2, "ecap-api", "*"),
 }
 DASHBOARD = f"{PREFIX}-overview"
+ALARMS_TASK = "Converge the metric alarms of the tiers and the CIS 4.1-4.15 alarms, tagged, to the alarm topic"
 # (alarm name after <prefix>-alarm-, namespace, metric, dimensions, comparison, threshold)
 ALARMS = {
     "rds-cpu": ("AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier": "ecap-local-postgres"}, "GreaterThan", 80),
@@ -441,8 +442,14 @@ def test_rerun_changes_nothing(runner, emulator, foundation, count_calls):
     deltas = {
         service: {op: n - before["services"].get(service, {}).get(op, 0) for op, n in ops.items()}
         for service, ops in after["services"].items()
-        if service in ("sns", "s3")
+        if service in ("sns", "s3", "monitoring", "logs", "tagging")
     }
+    # The 34 alarms in one module run (issue #9; one amazon.aws.cloudwatch_metric_alarm run and two DescribeAlarms
+    # each before), their tags and the rules' in one GetResources each; the 15 CIS filters in one run and one
+    # DescribeMetricFilters (one run and one call each before), the application filter in another.
+    assert {op: n for op, n in deltas["monitoring"].items() if n} == {"DescribeAlarms": 1, "GetDashboard": 1}
+    assert {op: n for op, n in deltas["tagging"].items() if n} == {"GetResources": 2}
+    assert deltas["logs"].get("DescribeMetricFilters") == 2
     assert {op: n for op, n in deltas["sns"].items() if n} == {
         "GetTopicAttributes": 1,
         "ListTagsForResource": 1,
@@ -480,10 +487,10 @@ def test_one_threshold_changes_exactly_its_alarm(runner, aws, foundation):
     before = alarms(aws)
     result = run_tier(runner, foundation, observability_threshold_overrides={"rds_cpu_percent": 70})
     assert result.rc == 0, result.failure_text()
-    assert [t.split(" : ")[-1] for t in result.changed_tasks()] == ["Converge the metric alarms of the tiers"]
-    task = next(t for t in result.tasks if t["name"].endswith("Converge the metric alarms of the tiers"))
-    changed = [r["item"]["key"] for r in task["result"]["results"] if r["changed"]]
-    assert changed == ["rds-cpu"]
+    assert [t.split(" : ")[-1] for t in result.changed_tasks()] == [ALARMS_TASK]
+    task = next(t for t in result.tasks if t["name"].endswith(ALARMS_TASK))
+    assert task["result"]["updated"] == [f"{PREFIX}-alarm-rds-cpu"]
+    assert (task["result"]["created"], task["result"]["deleted"]) == ([], [])
     after = alarms(aws)
     assert after["rds-cpu"]["Threshold"] == 70
     assert {k: a["Threshold"] for k, a in after.items() if k != "rds-cpu"} == {
