@@ -527,6 +527,49 @@ def test_one_xray_rate_and_threshold_change_exactly_their_resources(runner, aws,
     assert {k: v for k, v in writes.items() if v} == {"UpdateSamplingRule": 2, "UpdateGroup": 1}
 
 
+def cis_filters(aws) -> list[str]:
+    return sorted(
+        f["filterName"] for f in aws("logs").describe_metric_filters(logGroupName=LOG_GROUPS[1])["metricFilters"]
+    )
+
+
+def test_cis_alarms_off_removes_exactly_their_filters_and_alarms_then_on_again(runner, aws, foundation, emulator):
+    """observability_cis_alarms=false deletes the 15 CIS alarms and metric filters, nothing else, in one call each;
+    a stale <prefix>-cis-* filter goes with them, and true puts them back."""
+    stale = f"{PREFIX}-cis-retired-check"
+    aws("logs").put_metric_filter(
+        logGroupName=LOG_GROUPS[1],
+        filterName=stale,
+        filterPattern='{ $.eventName = "Retired" }',
+        metricTransformations=[{"metricName": "retired", "metricNamespace": "ECAP/CISBenchmark", "metricValue": "1"}],
+    )
+    kept = {"observability_threshold_overrides": {"rds_cpu_percent": 70}}  # as the tests before left the alarms
+    before = emulator.counters()["services"]
+    off = run_tier(runner, foundation, observability_cis_alarms=False, **kept)
+    assert off.rc == 0, off.failure_text()
+    after = emulator.counters()["services"]
+    deleted = {
+        op: after[service].get(op, 0) - before.get(service, {}).get(op, 0)
+        for service, op in (
+            ("monitoring", "DeleteAlarms"),
+            ("logs", "DeleteMetricFilter"),
+            ("monitoring", "PutMetricAlarm"),
+        )
+    }
+    assert deleted == {"DeleteAlarms": 1, "DeleteMetricFilter": len(CIS_ALARMS) + 1, "PutMetricAlarm": 0}
+    assert set(alarms(aws)) == set(ALARMS) and cis_filters(aws) == []
+    assert outputs(off)["cis_alarm_names"] == []
+    again = run_tier(runner, foundation, observability_cis_alarms=False, **kept)
+    assert again.rc == 0 and again.changed_tasks() == [], again.failure_text()
+    on = run_tier(runner, foundation, **kept)
+    assert on.rc == 0, on.failure_text()
+    assert set(alarms(aws)) == set(ALARMS) | set(CIS_ALARMS)
+    assert cis_filters(aws) == sorted(f"{PREFIX}-{k}" for k in CIS_ALARMS)
+    arn = alarms(aws)[CIS_ALARMS[0]]["AlarmArn"]
+    tags = {t["Key"]: t["Value"] for t in aws("cloudwatch").list_tags_for_resource(ResourceARN=arn)["Tags"]}
+    assert (tags["Project"], tags["Environment"]) == ("ecap", "local"), "a re-created alarm is tagged"
+
+
 def test_absent_then_absent_again(runner, aws, foundation):
     account = aws("sts").get_caller_identity()["Account"]
     result = run_tier(runner, foundation, ecap_state="absent", observability_trail_force_destroy=True)
