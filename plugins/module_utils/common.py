@@ -4,7 +4,7 @@
 
 - :func:`client` builds a boto3 client whose calls retry throttling with jittered
   backoff when called with ``aws_retry=True`` (amazon.aws's ``RetryingBotoClientWrapper``).
-- :func:`paginate` walks ``NextToken`` pages, retrying each page.
+- :func:`paginate` walks ``NextToken`` (or ``nextToken``) pages, retrying each page.
 - Tag helpers wrap amazon.aws's tagging functions, so ``tags`` / ``purge_tags`` mean the
   same here as in amazon.aws.
 - :func:`diff_params` is the table-driven comparison: a mapping from option name to API
@@ -149,22 +149,29 @@ def wrap_client(boto3_client: Any) -> RetryingBotoClientWrapper:
     return RetryingBotoClientWrapper(boto3_client, retry_decorator())
 
 
-def paginate(call: Callable[..., dict], result_key: str, **params: Any) -> list[dict]:
+def paginate(call: Callable[..., dict], result_key: str, *, token_key: str = "NextToken", **params: Any) -> list[dict]:
     """Collect ``result_key`` over every page of ``call`` (``NextToken`` paging).
 
-    Each page is requested with ``aws_retry=True``, so a throttled page is retried
-    on its own instead of restarting the whole listing.
+    ``token_key`` names the token in the request and the response where a service spells it
+    otherwise (CloudWatch Logs: ``nextToken``). Each page is requested with ``aws_retry=True``,
+    so a throttled page is retried on its own instead of restarting the whole listing.
     """
     items: list[dict] = []
     seen: set[str] = set()
     while True:
         page = call(aws_retry=True, **params)
         items.extend(page.get(result_key) or [])
-        token = page.get("NextToken")
+        token = page.get(token_key)
         if not token or token in seen:  # a repeated token would loop forever
             return items
         seen.add(token)
-        params = {**params, "NextToken": token}
+        params = {**params, token_key: token}
+
+
+def chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
+    """``items`` in lists of at most ``size`` (the batch limit of an API that takes many names or ARNs)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 # --------------------------------------------------------------------------- tags

@@ -1,6 +1,7 @@
 # Copyright: ecap.platform contributors
 # MIT License
-"""CloudWatch Logs metric filters: describe, compare and put (used by the logs_metric_filter module).
+"""CloudWatch Logs metric filters: describe, compare, put and delete (the logs_metric_filter module, one filter,
+and logs_metric_filters, the filters of a log group read in one paginated DescribeMetricFilters).
 
 Written because amazon.aws.cloudwatchlogs_log_group_metric_filter (10.1.2) compares the wanted dimensions
 with the existing ones after camel_dict_to_snake_dict, which lower-cases the dimension names too: a
@@ -10,8 +11,12 @@ by name prefix and takes the first one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+from ansible_collections.ecap.platform.plugins.module_utils.common import paginate
 
 try:
     from botocore.exceptions import ClientError
@@ -20,6 +25,8 @@ except ImportError:
 
 #: PutMetricFilter's limits.
 MAX_DIMENSIONS = 3
+MAX_NAME = 512
+NAME_PATTERN = re.compile(r"^[^:*]+$")
 UNITS = (
     "Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes",
     "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second",
@@ -51,6 +58,13 @@ def validate(params: Mapping[str, Any]) -> list[str]:
     if metric.get("unit") and metric["unit"] not in UNITS:
         errors.append(f"metric_transformation.unit={metric['unit']} must be one of {', '.join(UNITS)}.")
     return errors
+
+
+def validate_name(name: str) -> list[str]:
+    """A filter name as PutMetricFilter takes it: 1 to 512 characters, no ``:`` or ``*``."""
+    if not NAME_PATTERN.match(name) or len(name) > MAX_NAME:
+        return [f"filter name {name!r} must be 1 to {MAX_NAME} characters without ':' or '*'."]
+    return []
 
 
 def wanted(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -87,6 +101,20 @@ def describe(connection: Any, log_group: str, name: str) -> dict[str, Any] | Non
     return None
 
 
+def describe_all(connection: Any, log_group: str) -> dict[str, dict[str, Any]]:
+    """Every filter of ``log_group`` by name, in one paginated DescribeMetricFilters (50 a page, at most 100 filters
+    per log group); ``{}`` when the log group does not exist."""
+    try:
+        found = paginate(
+            connection.describe_metric_filters, "metricFilters", token_key="nextToken", logGroupName=log_group
+        )
+    except ClientError as e:
+        if e.response["Error"]["Code"] == "ResourceNotFoundException":
+            return {}
+        raise
+    return {f["filterName"]: f for f in found}
+
+
 def view(found: Mapping[str, Any] | None) -> dict[str, Any]:
     """The managed fields of a filter, with the defaults AWS leaves out filled in, for comparing and diff."""
     if not found:
@@ -110,3 +138,19 @@ def put(connection: Any, log_group: str, name: str, body: Mapping[str, Any]) -> 
 
 def delete(connection: Any, log_group: str, name: str) -> None:
     connection.delete_metric_filter(aws_retry=True, logGroupName=log_group, filterName=name)
+
+
+def to_ansible(filter_view: Mapping[str, Any]) -> dict[str, Any]:
+    """A :func:`view` snake_cased for a module's result; the dimension names inside stay the user's."""
+    if not filter_view:
+        return {}
+    return {
+        "filter_pattern": filter_view["filterPattern"],
+        "metric_transformations": [
+            {
+                **camel_dict_to_snake_dict({k: v for k, v in t.items() if k != "dimensions"}),
+                **({"dimensions": t["dimensions"]} if "dimensions" in t else {}),
+            }
+            for t in filter_view["metricTransformations"]
+        ],
+    }

@@ -9,10 +9,10 @@ UntagResources converge them, at most 20 ARNs a call as the API allows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from ansible_collections.ecap.platform.plugins.module_utils.common import tag_changes, tags_to_dict
+from ansible_collections.ecap.platform.plugins.module_utils.common import chunks, tag_changes, tags_to_dict
 
 #: ARNs a GetResources call takes (ResourceARNList), and a TagResources / UntagResources call.
 READ_BATCH = 100
@@ -24,15 +24,10 @@ def validate(params: Mapping[str, Any]) -> list[str]:
     return [f"resource_arns must be ARNs (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE), got {bad}."] if bad else []
 
 
-def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def describe(connection: Any, arns: list[str]) -> dict[str, dict[str, str]]:
     """ARN → its tags; an ARN the API does not list (never tagged) has ``{}``."""
     found: dict[str, dict[str, str]] = dict.fromkeys(arns, {})
-    for batch in _chunks(list(arns), READ_BATCH):
+    for batch in chunks(list(arns), READ_BATCH):
         token = ""
         while True:  # GetResources pages with PaginationToken, "" at the end
             page = connection.get_resources(aws_retry=True, ResourceARNList=batch, PaginationToken=token)
@@ -66,11 +61,11 @@ def apply(connection: Any, changes: Mapping[str, tuple[dict[str, str], list[str]
         if to_set:
             by_set.setdefault(tuple(sorted(to_set.items())), []).append(arn)
     for keys, arns in by_unset.items():
-        for batch in _chunks(arns, WRITE_BATCH):
+        for batch in chunks(arns, WRITE_BATCH):
             failed = connection.untag_resources(aws_retry=True, ResourceARNList=batch, TagKeys=list(keys))
             failures += _failures(failed)
     for pairs, arns in by_set.items():
-        for batch in _chunks(arns, WRITE_BATCH):
+        for batch in chunks(arns, WRITE_BATCH):
             failed = connection.tag_resources(aws_retry=True, ResourceARNList=batch, Tags=dict(pairs))
             failures += _failures(failed)
     return failures

@@ -100,26 +100,9 @@ try:
 except ImportError:
     pass  # Handled by AnsibleAWSModule
 
-from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.ecap.platform.plugins.module_utils import logs_metric_filter as filters
 from ansible_collections.ecap.platform.plugins.module_utils.common import client, make_diff
-
-
-def _result(view: dict) -> dict:
-    # snake_case the field names only: the dimension names inside are the user's
-    if not view:
-        return {}
-    return {
-        "filter_pattern": view["filterPattern"],
-        "metric_transformations": [
-            {
-                **camel_dict_to_snake_dict({k: v for k, v in t.items() if k != "dimensions"}),
-                **({"dimensions": t["dimensions"]} if "dimensions" in t else {}),
-            }
-            for t in view["metricTransformations"]
-        ],
-    }
 
 
 def main() -> None:
@@ -155,10 +138,10 @@ def main() -> None:
             module.exit_json(changed=bool(before), metric_filter={}, diff=make_diff(before, {}))
         after = filters.wanted(params)
         if after == before:
-            module.exit_json(changed=False, metric_filter=_result(before))
+            module.exit_json(changed=False, metric_filter=filters.to_ansible(before))
         if not module.check_mode:
             filters.put(connection, group, name, after)
-        module.exit_json(changed=True, metric_filter=_result(after), diff=make_diff(before, after))
+        module.exit_json(changed=True, metric_filter=filters.to_ansible(after), diff=make_diff(before, after))
     except (BotoCoreError, ClientError) as e:
         module.fail_json_aws(e, msg=f"Failed to manage metric filter {name} of {group}")
 

@@ -86,6 +86,7 @@ XRAY_RULES = {
     f"{PREFIX}-api": (1002, 0.2, 2, "ecap-api", "*"),
 }
 DASHBOARD = f"{PREFIX}-overview"
+ALARMS_TASK = "Converge the metric alarms of the tiers and the CIS 4.1-4.15 alarms, tagged, to the alarm topic"
 # (alarm name after <prefix>-alarm-, namespace, metric, dimensions, comparison, threshold)
 ALARMS = {
     "rds-cpu": ("AWS/RDS", "CPUUtilization", {"DBInstanceIdentifier": "ecap-local-postgres"}, "GreaterThan", 80),
@@ -441,8 +442,14 @@ def test_rerun_changes_nothing(runner, emulator, foundation, count_calls):
     deltas = {
         service: {op: n - before["services"].get(service, {}).get(op, 0) for op, n in ops.items()}
         for service, ops in after["services"].items()
-        if service in ("sns", "s3")
+        if service in ("sns", "s3", "monitoring", "logs", "tagging")
     }
+    # The 34 alarms in one module run (issue #9; one amazon.aws.cloudwatch_metric_alarm run and two DescribeAlarms
+    # each before), their tags and the rules' in one GetResources each; the 15 CIS filters in one run and one
+    # DescribeMetricFilters (one run and one call each before), the application filter in another.
+    assert {op: n for op, n in deltas["monitoring"].items() if n} == {"DescribeAlarms": 1, "GetDashboard": 1}
+    assert {op: n for op, n in deltas["tagging"].items() if n} == {"GetResources": 2}
+    assert deltas["logs"].get("DescribeMetricFilters") == 2
     assert {op: n for op, n in deltas["sns"].items() if n} == {
         "GetTopicAttributes": 1,
         "ListTagsForResource": 1,
@@ -480,10 +487,10 @@ def test_one_threshold_changes_exactly_its_alarm(runner, aws, foundation):
     before = alarms(aws)
     result = run_tier(runner, foundation, observability_threshold_overrides={"rds_cpu_percent": 70})
     assert result.rc == 0, result.failure_text()
-    assert [t.split(" : ")[-1] for t in result.changed_tasks()] == ["Converge the metric alarms of the tiers"]
-    task = next(t for t in result.tasks if t["name"].endswith("Converge the metric alarms of the tiers"))
-    changed = [r["item"]["key"] for r in task["result"]["results"] if r["changed"]]
-    assert changed == ["rds-cpu"]
+    assert [t.split(" : ")[-1] for t in result.changed_tasks()] == [ALARMS_TASK]
+    task = next(t for t in result.tasks if t["name"].endswith(ALARMS_TASK))
+    assert task["result"]["updated"] == [f"{PREFIX}-alarm-rds-cpu"]
+    assert (task["result"]["created"], task["result"]["deleted"]) == ([], [])
     after = alarms(aws)
     assert after["rds-cpu"]["Threshold"] == 70
     assert {k: a["Threshold"] for k, a in after.items() if k != "rds-cpu"} == {
@@ -518,6 +525,49 @@ def test_one_xray_rate_and_threshold_change_exactly_their_resources(runner, aws,
     after = emulator.counters()["services"]["xray"]
     writes = {k: after[k] - before.get(k, 0) for k in after if not k.startswith(("Get", "List"))}
     assert {k: v for k, v in writes.items() if v} == {"UpdateSamplingRule": 2, "UpdateGroup": 1}
+
+
+def cis_filters(aws) -> list[str]:
+    return sorted(
+        f["filterName"] for f in aws("logs").describe_metric_filters(logGroupName=LOG_GROUPS[1])["metricFilters"]
+    )
+
+
+def test_cis_alarms_off_removes_exactly_their_filters_and_alarms_then_on_again(runner, aws, foundation, emulator):
+    """observability_cis_alarms=false deletes the 15 CIS alarms and metric filters, nothing else, in one call each;
+    a stale <prefix>-cis-* filter goes with them, and true puts them back."""
+    stale = f"{PREFIX}-cis-retired-check"
+    aws("logs").put_metric_filter(
+        logGroupName=LOG_GROUPS[1],
+        filterName=stale,
+        filterPattern='{ $.eventName = "Retired" }',
+        metricTransformations=[{"metricName": "retired", "metricNamespace": "ECAP/CISBenchmark", "metricValue": "1"}],
+    )
+    kept = {"observability_threshold_overrides": {"rds_cpu_percent": 70}}  # as the tests before left the alarms
+    before = emulator.counters()["services"]
+    off = run_tier(runner, foundation, observability_cis_alarms=False, **kept)
+    assert off.rc == 0, off.failure_text()
+    after = emulator.counters()["services"]
+    deleted = {
+        op: after[service].get(op, 0) - before.get(service, {}).get(op, 0)
+        for service, op in (
+            ("monitoring", "DeleteAlarms"),
+            ("logs", "DeleteMetricFilter"),
+            ("monitoring", "PutMetricAlarm"),
+        )
+    }
+    assert deleted == {"DeleteAlarms": 1, "DeleteMetricFilter": len(CIS_ALARMS) + 1, "PutMetricAlarm": 0}
+    assert set(alarms(aws)) == set(ALARMS) and cis_filters(aws) == []
+    assert outputs(off)["cis_alarm_names"] == []
+    again = run_tier(runner, foundation, observability_cis_alarms=False, **kept)
+    assert again.rc == 0 and again.changed_tasks() == [], again.failure_text()
+    on = run_tier(runner, foundation, **kept)
+    assert on.rc == 0, on.failure_text()
+    assert set(alarms(aws)) == set(ALARMS) | set(CIS_ALARMS)
+    assert cis_filters(aws) == sorted(f"{PREFIX}-{k}" for k in CIS_ALARMS)
+    arn = alarms(aws)[CIS_ALARMS[0]]["AlarmArn"]
+    tags = {t["Key"]: t["Value"] for t in aws("cloudwatch").list_tags_for_resource(ResourceARN=arn)["Tags"]}
+    assert (tags["Project"], tags["Environment"]) == ("ecap", "local"), "a re-created alarm is tagged"
 
 
 def test_absent_then_absent_again(runner, aws, foundation):

@@ -10,6 +10,7 @@ from ansible_collections.ecap.platform.plugins.module_utils import common
 from ansible_collections.ecap.platform.plugins.module_utils.common import (
     WaitTimeoutError,
     apply_tag_changes,
+    chunks,
     dict_to_tags,
     diff_params,
     make_diff,
@@ -322,6 +323,31 @@ def test_paginate_stops_on_a_repeated_token(no_backoff_sleep):
     with stubber:
         assert paginate(wrap_client(ec2).describe_flow_logs, "FlowLogs") == [{"FlowLogId": "fl-1"}]
     stubber.assert_no_pending_responses()
+
+
+def test_paginate_follows_a_token_spelled_otherwise(no_backoff_sleep):
+    logs = boto3.client("logs", region_name="us-west-2", aws_access_key_id="x", aws_secret_access_key="x")
+    stubber = Stubber(logs)
+    page = {"filterName": "a", "logGroupName": "/g"}
+    stubber.add_response(
+        "describe_metric_filters", {"metricFilters": [page], "nextToken": "n1"}, {"logGroupName": "/g"}
+    )
+    stubber.add_response(
+        "describe_metric_filters",
+        {"metricFilters": [{**page, "filterName": "b"}]},
+        {"logGroupName": "/g", "nextToken": "n1"},
+    )
+    with stubber:
+        found = paginate(
+            wrap_client(logs).describe_metric_filters, "metricFilters", token_key="nextToken", logGroupName="/g"
+        )
+    stubber.assert_no_pending_responses()
+    assert [f["filterName"] for f in found] == ["a", "b"]
+
+
+def test_chunks_split_at_the_batch_limit():
+    assert list(chunks(list(range(5)), 2)) == [[0, 1], [2, 3], [4]]
+    assert list(chunks([], 100)) == []
 
 
 def test_share_botocore_loader_makes_sessions_reuse_the_parsed_models():
