@@ -25,18 +25,17 @@ def validate(params: Mapping[str, Any]) -> list[str]:
 
 
 def describe(connection: Any, arns: list[str]) -> dict[str, dict[str, str]]:
-    """ARN → its tags; an ARN the API does not list (never tagged) has ``{}``."""
+    """ARN → its tags; an ARN the API does not list (never tagged) has ``{}``.
+
+    One GetResources per 100 ARNs: with ``ResourceARNList`` AWS answers every listed resource at once and refuses
+    the pagination parameters (``PaginationToken``, ``ResourcesPerPage``, ``TagsPerPage``: InvalidParameterException).
+    """
     found: dict[str, dict[str, str]] = dict.fromkeys(arns, {})
     for batch in chunks(list(arns), READ_BATCH):
-        token = ""
-        while True:  # GetResources pages with PaginationToken, "" at the end
-            page = connection.get_resources(aws_retry=True, ResourceARNList=batch, PaginationToken=token)
-            for item in page.get("ResourceTagMappingList", []):
-                if item["ResourceARN"] in found:
-                    found[item["ResourceARN"]] = tags_to_dict(item.get("Tags"))
-            token = page.get("PaginationToken") or ""
-            if not token:
-                break
+        page = connection.get_resources(aws_retry=True, ResourceARNList=batch)
+        for item in page.get("ResourceTagMappingList", []):
+            if item["ResourceARN"] in found:
+                found[item["ResourceARN"]] = tags_to_dict(item.get("Tags"))
     return found
 
 

@@ -23,7 +23,8 @@ def get_resources(self: ResourceGroupsTaggingAPIResponse) -> ActionResult:
     conflicting = [
         name
         for name in ("ResourceTypeFilters", "TagFilters", "ResourcesPerPage", "TagsPerPage", "PaginationToken")
-        if self._get_param(name) not in (None, "", [])
+        # Present at all, even empty ("PaginationToken": ""): AWS refuses the parameter, not only a value of it.
+        if self._get_param(name) is not None
     ]
     if conflicting:
         raise ResourceGroupsTaggingAPIError(

@@ -173,4 +173,6 @@ def test_get_resources_by_arn_answers_at_once(client) -> None:
     assert not answer.get("PaginationToken")
     with pytest.raises(ClientError, match="InvalidParameterException"):
         tagging.get_resources(ResourceARNList=arns[:2], ResourcesPerPage=10)
+    with pytest.raises(ClientError, match="InvalidParameterException"):  # even an empty token
+        tagging.get_resources(ResourceARNList=arns[:2], PaginationToken="")
     cloudwatch.delete_alarms(AlarmNames=names)
