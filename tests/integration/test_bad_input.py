@@ -189,3 +189,55 @@ def test_bad_input_from_the_command_line(runner, emulator, assignment, hint):
     assert assignment.split("=")[0] in text, text
     assert hint in text, text
     assert emulator.counters()["mutating"] == before
+
+
+# Independent mistakes in one tier's inputs: its one assert evaluates every check and reports each failed one,
+# so a single run names them all (before, the run stopped at the first failed check).
+SEVERAL_CASES = [
+    (
+        {"rds_engine_version": "13.4", "rds_allocated_storage": 10, "rds_backup_window": "25:00-26:00"},
+        [
+            "rds_engine_version=13.4 must be PostgreSQL",
+            "rds_allocated_storage=10 must be at least 20 GiB",
+            "rds_backup_window=25:00-26:00 must be hh24:mi-hh24:mi",
+        ],
+    ),
+    (
+        {
+            "eks_cluster_version": "1.20",
+            "eks_node_volume_size": 10,
+            "eks_node_groups": [
+                {
+                    "name": "general",
+                    "capacity_type": "SPOT",
+                    "instance_types": ["banana"],
+                    "min_size": 1,
+                    "desired_size": 1,
+                    "max_size": 2,
+                },
+                # No capacity_type: its own check says so, and the dev spot check does not trip over it.
+                {"name": "batch", "instance_types": ["m5.large"], "min_size": 3, "desired_size": 1, "max_size": 2},
+            ],
+        },
+        [
+            "eks_cluster_version=1.20",
+            "eks_node_volume_size=10 must be at least 20 GiB",
+            "eks_node_groups[0] (general)",
+            "instance_types=['banana']",
+            "eks_node_groups[1] (batch)",
+            "(got 3 / 1 / 2)",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("extra", "messages"), SEVERAL_CASES, ids=["rds", "eks"])
+def test_every_failed_check_of_a_tier_is_reported_in_one_run(runner, emulator, extra, messages):
+    before = emulator.counters()["mutating"]
+    result = runner.run(extra=extra)
+    assert result.rc != 0
+    failed = result.failed_tasks()
+    assert len(failed) == 1, failed
+    for message in messages:
+        assert message in failed[0], failed[0]
+    assert emulator.counters()["mutating"] == before, "a mutating call was made before the input was refused"
