@@ -44,6 +44,8 @@ def test_real_matrix_is_valid_and_data_groups_are_closed(matrix):
     assert {(r["from_port"], r["to_port"], r["source"]) for r in groups["msk"]["ingress"]} == {
         (9098, 9098, "eks_nodes"),
         (9094, 9094, "eks_nodes"),
+        # Prometheus runs on the nodes: without the eks_nodes rule it could not scrape the brokers on AWS.
+        (11001, 11002, "eks_nodes"),
         (11001, 11002, "monitoring"),
     }
     # Only the ALB takes CIDRs.
