@@ -78,7 +78,6 @@ CLASSIFICATION: list[tuple[str, str, str, str]] = [
     ("secretsmanager_automatic_rotation_enabled", "redis-auth", "design", "rotated by ops/rotate_secrets.yml"),
     ("secretsmanager_automatic_rotation_enabled", "grafana-admin", "design", "no rotation Lambda; generated once"),
     ("vpc_endpoint_for_ec2_enabled", "", "design", "no EC2 interface endpoint: ~USD 22/month in 3 AZs; via NAT"),
-    ("ec2_securitygroup_not_used", "", "emulator", "moto makes no ENIs for RDS, MSK, ElastiCache or EKS"),
     ("iam_password_policy_", "", "account", "the account's IAM password policy"),
     ("iam_support_role_created", "", "account", "a support role is an account-level choice"),
     ("iam_check_saml_providers_sts", "", "account", "identity federation is an account-level choice"),

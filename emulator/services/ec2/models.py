@@ -10,12 +10,12 @@ from moto.ec2.models.elastic_ip_addresses import ElasticAddressBackend
 from moto.ec2.models.elastic_network_interfaces import NetworkInterfaceBackend
 from moto.ec2.models.nat_gateways import NatGateway, NatGatewayBackend
 from moto.ec2.models.network_acls import NetworkAcl
-from moto.ec2.models.subnets import SubnetBackend
 from moto.ec2.models.vpcs import VPCBackend
 from moto.ec2.utils import EC2_PREFIX_TO_RESOURCE, is_tag_filter, tag_filter_matches
 
 from emulator.extensions import extension, original, override
 from emulator.lifecycle import Lifecycle
+from emulator.services.ec2 import service_interfaces
 
 #: moto's resource type names that differ from the values AWS reports and filters on
 #: (``DescribeTags`` ``ResourceType`` / the ``resource-type`` filter, botocore's ``ResourceType`` enum).
@@ -159,12 +159,18 @@ def describe_nat_gateways(self: Any, filters: Any, nat_gateway_ids: list[str] | 
     return nat_gateways
 
 
+def settle(backend: Any) -> None:
+    """Let the backend catch up with the clock: NAT gateways, and the interfaces of the services' resources."""
+    settle_nat_gateways(backend)
+    service_interfaces.reconcile(backend)
+
+
 def _settling(owner: type, name: str) -> Any:
-    """Wrap ``owner.name`` so that NAT gateways settle before it runs."""
+    """Wrap ``owner.name`` so that the backend settles (:func:`settle`) before it runs."""
     wrapped = original(owner, name)
 
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        settle_nat_gateways(self)
+        settle(self)
         return wrapped(self, *args, **kwargs)
 
     method.__name__ = name
@@ -189,7 +195,6 @@ def nat_gateway_lifecycle() -> None:
         (ElasticAddressBackend, "associate_address"),
         (ElasticAddressBackend, "release_address"),
         (NetworkInterfaceBackend, "get_all_network_interfaces"),
-        (SubnetBackend, "delete_subnet"),
     ):
         override(owner, _settling(owner, name), name)
 

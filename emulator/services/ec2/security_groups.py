@@ -8,6 +8,7 @@ from moto.ec2.exceptions import DependencyViolationError, InvalidSecurityGroupNo
 from moto.ec2.models.security_groups import SecurityGroupBackend
 
 from emulator.extensions import extension, original, override
+from emulator.services.ec2.models import settle
 
 _PROTOCOLS = {"tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp", "icmp": "icmp", "1": "icmp", "all": "-1", "-1": "-1"}
 
@@ -93,8 +94,10 @@ def delete_security_group(self: SecurityGroupBackend, name: str | None = None, g
     """DeleteSecurityGroup (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteSecurityGroup.html).
 
     AWS refuses (``DependencyViolation``) while a network interface uses the group or a rule of another group
-    names it; moto 5.2.5 deletes it anyway, leaving dangling references.
+    names it; moto 5.2.5 deletes it anyway, leaving dangling references. The services' interfaces are settled first
+    (an interface of a database whose delete has finished is gone).
     """
+    settle(self)
     group = self.get_security_group_by_name_or_id(group_id or name)  # type: ignore[attr-defined]
     if group is not None:
         dependents = _dependents(self, group.id)

@@ -50,6 +50,7 @@ from moto.iam.responses import IamResponse
 
 from emulator.extensions import add_url_paths, extension, original, override
 from emulator.lifecycle import Lifecycle
+from emulator.services.ec2 import service_interfaces
 
 #: Kubernetes versions EKS offers (standard and extended support) and each one's latest platform version.
 PLATFORM_VERSIONS = {
@@ -388,6 +389,9 @@ def _gone(backend: EKSBackend, cluster: Cluster) -> None:
     if backend.clusters.get(cluster.name) is cluster:
         backend.clusters.pop(cluster.name, None)
         backend.cluster_count -= 1
+    # the control plane's interfaces go first: they hold the cluster security group
+    ec2 = service_interfaces.ec2_backend(backend.account_id, backend.region_name)
+    service_interfaces.release(ec2, f"eks:{cluster.arn}")
     _delete_cluster_security_group(backend, cluster)
 
 
@@ -445,6 +449,7 @@ def create_cluster(
         deleted=None,
         on_deleted=lambda: _gone(self, cluster),
     )
+    service_interfaces.eks_cluster(self, cluster)
     access = cluster.access_config
     if access["authenticationMode"] != "CONFIG_MAP" and access["bootstrapClusterCreatorAdminPermissions"]:
         principal = caller_principal(caller_arn or f"arn:aws:iam::{self.account_id}:user/moto")

@@ -37,6 +37,7 @@ from moto.elasticache.models import ElastiCacheBackend
 from emulator import lifecycle as lifecycle_module
 from emulator.extensions import extension, original, override
 from emulator.lifecycle import Lifecycle
+from emulator.services.ec2 import service_interfaces
 from emulator.services.elasticache.parameters import FAMILIES, ParameterDef, defaults, family_of
 
 # --- errors (codes and HTTP statuses from botocore's model) -------------------------------------
@@ -738,6 +739,7 @@ def create_replication_group_v2(self: ElastiCacheBackend, params: dict[str, Any]
     if params.get("Tags"):
         self.tagging_service.tag_resource(group.arn, params["Tags"])
     self.replication_groups[group.replication_group_id] = group  # type: ignore[assignment]
+    service_interfaces.elasticache_replication_group(self, group)
     return group
 
 

@@ -26,6 +26,7 @@ from moto.utilities.utils import get_partition
 
 from emulator.extensions import extension, original, override
 from emulator.lifecycle import Lifecycle
+from emulator.services.ec2 import service_interfaces
 
 #: Topic-level configuration keys Apache Kafka accepts (``kafka-configs --entity-type topics``).
 TOPIC_CONFIG_KEYS = frozenset(
@@ -358,6 +359,7 @@ def create_cluster(self: KafkaBackend, **kwargs: Any) -> tuple[str, str, str]:
     kwargs["number_of_broker_nodes"] = int(kwargs.get("number_of_broker_nodes") or 1)
     arn, cluster_name, state = original(KafkaBackend, "create_cluster")(self, **kwargs)
     _start(self.clusters[arn])
+    service_interfaces.kafka_cluster(self, self.clusters[arn])
     return arn, cluster_name, state
 
 
@@ -383,6 +385,8 @@ def create_cluster_v2(self: KafkaBackend, *args: Any, **kwargs: Any) -> tuple[st
         cluster.open_monitoring = provisioned.get("openMonitoring")
         cluster.logging_info = provisioned.get("loggingInfo")
     _start(cluster)
+    if provisioned:
+        service_interfaces.kafka_cluster(self, cluster)
     return arn, name, state, cluster_type
 
 
@@ -676,7 +680,7 @@ def get_bootstrap_brokers(self: KafkaBackend, cluster_arn: str) -> dict[str, str
 
 
 def list_nodes(self: KafkaBackend, cluster_arn: str) -> list[dict[str, Any]]:
-    """ListNodes: one broker node per broker, spread over the client subnets in order."""
+    """ListNodes: one broker node per broker, spread over the client subnets in order, with its network interface."""
     cluster = serving_cluster(self, cluster_arn)
     group = cluster.broker_node_group_info or {}
     subnets = group.get("clientSubnets") or [""]
@@ -686,17 +690,21 @@ def list_nodes(self: KafkaBackend, cluster_arn: str) -> list[dict[str, Any]]:
             configurationArn=cluster.configuration_info.get("arn"),
             configurationRevision=cluster.configuration_info.get("revision"),
         )
+    ec2 = service_interfaces.ec2_backend(self.account_id, self.region_name)
+    interfaces = service_interfaces.interfaces_of(ec2, f"kafka:{cluster.arn}")
     nodes = []
     for index, host in enumerate(broker_hosts(cluster)):
         broker_id = index + 1
+        eni = interfaces.get(f"broker-{broker_id}")  # the broker's network interface in its client subnet
+        address = eni.private_ip_address if eni else f"10.0.{index % len(subnets)}.{10 + broker_id}"
         nodes.append(
             {
                 "addedToClusterTime": cluster.creation_time,
                 "brokerNodeInfo": {
-                    "attachedENIId": f"eni-{uuid.uuid5(uuid.NAMESPACE_URL, host).hex[:17]}",
+                    "attachedENIId": eni.id if eni else f"eni-{uuid.uuid5(uuid.NAMESPACE_URL, host).hex[:17]}",
                     "brokerId": float(broker_id),
                     "clientSubnet": subnets[index % len(subnets)],
-                    "clientVpcIpAddress": f"10.0.{index % len(subnets)}.{10 + broker_id}",
+                    "clientVpcIpAddress": address,
                     "currentBrokerSoftwareInfo": software,
                     "endpoints": [host],
                 },

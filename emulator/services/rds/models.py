@@ -20,6 +20,7 @@ from moto.rds.models import DBInstance, DBParameterGroup, MasterUserSecret, RDSB
 from emulator import lifecycle as lifecycle_module
 from emulator.extensions import extension, original, override
 from emulator.lifecycle import Lifecycle
+from emulator.services.ec2 import service_interfaces
 from emulator.services.rds.parameters import family_parameters, invalid_value
 
 #: Share of the create duration an instance spends ``creating`` before its first backup (``backing-up``).
@@ -355,6 +356,7 @@ def create_db_instance(self: RDSBackend, db_kwargs: dict[str, Any]) -> DBInstanc
         deleting="deleting",
         deleted=None,
     )
+    service_interfaces.rds_instance(self, database)
     return database
 
 
