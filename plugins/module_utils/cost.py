@@ -39,6 +39,9 @@ PRICES: dict[str, Any] = {
     "ebs_gp3_gb_month": 0.08,
     "nat_hour": 0.045,
     "nat_gb": 0.045,
+    # Interface VPC endpoints (AWS PrivateLink): per endpoint and AZ hour, and per GB processed (first PB tier).
+    "vpc_endpoint_az_hour": 0.01,
+    "vpc_endpoint_gb": 0.01,
     "alb_hour": 0.0225,
     "alb_lcu_hour": 0.008,
     "rds_hour": {
@@ -140,6 +143,14 @@ def estimate(sizing: Mapping[str, Any]) -> dict[str, Any]:
     if nats:
         lines.append(_line("VPC", "NAT gateways", nats * h, "gateway-hour", PRICES["nat_hour"]))
         lines.append(_line("VPC", "NAT data processed", sizing.get("nat_gb", 50), "GB", PRICES["nat_gb"]))
+    endpoints = int(sizing.get("interface_endpoints", 0))
+    if endpoints:
+        azs = int(sizing.get("endpoint_azs", 3))
+        name = f"Interface endpoints ({endpoints} x {azs} AZs)"
+        lines.append(_line("VPC", name, endpoints * azs * h, "endpoint-AZ-hour", PRICES["vpc_endpoint_az_hour"]))
+        if sizing.get("endpoint_gb"):
+            gb = sizing["endpoint_gb"]
+            lines.append(_line("VPC", "Interface endpoint data processed", gb, "GB", PRICES["vpc_endpoint_gb"]))
     if sizing.get("alb", True):
         lines.append(_line("ELB", "ALB", h, "hour", PRICES["alb_hour"]))
         lines.append(
@@ -344,6 +355,8 @@ def propose(sizing: Mapping[str, Any], env: str, target: Mapping[str, float]) ->
             "node_groups": [],
             "nat_gateways": sizing.get("nat_gateways", 1),
             "nat_gb": 0,
+            "interface_endpoints": sizing.get("interface_endpoints", 0),
+            "endpoint_azs": sizing.get("endpoint_azs", 3),
             "s3_gb": 0,
             "logs_gb": 0,
             "logs_stored_gb": 0,

@@ -26,6 +26,9 @@ CASES = [
     ),
     ({"kms_deletion_window_days": 3}, "kms_deletion_window_days=3", "7 to 30"),
     ({"network_flow_logs_retention_days": 10}, "network_flow_logs_retention_days", "value of"),
+    ({"network_interface_endpoints": ["ECR API"]}, "network_interface_endpoints", "service short name"),
+    ({"network_interface_endpoints": ["sts", "sts"]}, "network_interface_endpoints", "each once"),
+    ({"network_interface_endpoints": ["s3"]}, "network_interface_endpoints", "network_s3_endpoint=false"),
     ({"rds_master_password": "hunter2"}, "rds_master_password", "secrets passed in plain variables"),
     # Wrong types (the argument specs of each tier's validate entry point).
     ({"rds_allocated_storage": "lots"}, "rds_allocated_storage", "int"),

@@ -10,11 +10,12 @@ from typing import Any
 from moto.ec2.exceptions import DependencyViolationError, EC2ClientError
 from moto.ec2.models.elastic_network_interfaces import NetworkInterface, NetworkInterfaceBackend
 from moto.ec2.models.subnets import SubnetBackend
-from moto.ec2.models.vpcs import VPCBackend
+from moto.ec2.models.vpcs import VPCBackend, VPCEndPoint
 
 from emulator.extensions import extension, original, override
+from emulator.services.ec2 import service_interfaces
 from emulator.services.ec2.models import _settling, settle
-from emulator.services.ec2.service_interfaces import is_service_interface
+from emulator.services.ec2.service_interfaces import interfaces_of, is_service_interface
 
 
 def _attachment(self: NetworkInterface) -> Any:
@@ -70,6 +71,29 @@ def delete_network_interface(self: NetworkInterfaceBackend, eni_id: str) -> None
     return original(NetworkInterfaceBackend, "delete_network_interface")(self, eni_id)
 
 
+def _endpoint_interface_ids(self: VPCEndPoint) -> list[str]:
+    """``NetworkInterfaceIds`` of an interface endpoint: its interfaces now (they follow ModifyVpcEndpoint)."""
+    if self.__dict__.get("_emulator_interfaces"):
+        backend = self.ec2_backend
+        return [eni.id for eni in interfaces_of(backend, f"vpce:{self.id}").values()]
+    return self.__dict__.get("_emulator_network_interface_ids") or []
+
+
+def _set_endpoint_interface_ids(self: VPCEndPoint, value: list[str] | None) -> None:
+    self.__dict__["_emulator_network_interface_ids"] = value or []
+
+
+def create_vpc_endpoint(self: VPCBackend, *args: Any, **kwargs: Any) -> VPCEndPoint:
+    """CreateVpcEndpoint: an interface endpoint's interfaces carry its security groups (moto: the default group)."""
+    endpoint = original(VPCBackend, "create_vpc_endpoint")(self, *args, **kwargs)
+    if (endpoint.vpc_endpoint_type or "").lower() == "interface":
+        for eni_id in endpoint.__dict__.get("_emulator_network_interface_ids") or []:
+            self.enis.pop(eni_id, None)  # moto's, in the default group with an address outside the subnet
+        endpoint.__dict__["_emulator_interfaces"] = True
+        service_interfaces.vpc_endpoint(self, endpoint)
+    return endpoint
+
+
 @extension(
     "ec2",
     "DescribeNetworkInterfaces",
@@ -77,17 +101,25 @@ def delete_network_interface(self: NetworkInterfaceBackend, eni_id: str) -> None
     "DeleteSubnet",
     "DeleteVpc",
     "DeleteSecurityGroup",
+    "CreateVpcEndpoint",
+    "ModifyVpcEndpoint",
+    "DescribeVpcEndpoints",
 )
 def service_network_interfaces() -> None:
-    """RDS, ElastiCache, MSK and EKS put their network interfaces in the VPC (and delete them), as on AWS.
+    """RDS, ElastiCache, MSK, EKS and interface endpoints put their network interfaces in the VPC, as on AWS.
 
-    moto 5.2.5 creates none: every security group of those services is unused (prowler EC2.22), and the network
-    can be deleted under a live database. Also DescribeNetworkInterfaces' ``requester-managed``,
-    ``requester-id``, ``interface-type``, ``status``, ``attachment.status`` filters (moto: 500), and
-    DeleteSubnet refused while an interface is in the subnet (moto deletes it).
+    moto 5.2.5 creates none for the services (and an interface endpoint's in the default group): every security group
+    of those services is unused (prowler EC2.22), and the network can be deleted under a live database. Also
+    DescribeNetworkInterfaces' ``requester-managed``, ``requester-id``, ``interface-type``, ``status``,
+    ``attachment.status`` filters (moto: 500), and DeleteSubnet refused while an interface is in the subnet (moto
+    deletes it).
     """
     override(NetworkInterface, property(_attachment), "attachment")  # type: ignore[arg-type]
     override(NetworkInterface, interface_filter_value, "get_filter_value")
     override(SubnetBackend, delete_subnet)
     override(NetworkInterfaceBackend, delete_network_interface)
     override(VPCBackend, _settling(VPCBackend, "delete_vpc"), "delete_vpc")
+    override(VPCBackend, create_vpc_endpoint)
+    override(VPCBackend, _settling(VPCBackend, "describe_vpc_endpoints"), "describe_vpc_endpoints")
+    interface_ids = property(_endpoint_interface_ids, _set_endpoint_interface_ids)
+    override(VPCEndPoint, interface_ids, "network_interface_ids")  # type: ignore[arg-type]

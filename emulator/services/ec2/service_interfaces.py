@@ -1,4 +1,5 @@
-"""The network interfaces AWS services put in a VPC: RDS instances, ElastiCache nodes, MSK brokers, EKS control planes.
+"""The network interfaces AWS services put in a VPC: RDS instances, ElastiCache nodes, MSK brokers, EKS control planes,
+interface VPC endpoints.
 
 On AWS these services create elastic network interfaces in the subnets they are given, with the security groups
 they are given, and delete them when the resource is gone. That is what lets a security group be "in use"
@@ -21,7 +22,11 @@ Shapes, as DescribeNetworkInterfaces shows them on AWS:
   (``RequesterManaged: false``; inferred, not checked: the warning in the description is there because the owner can
   delete it, which a requester-managed interface would not allow).
 
-The AWS-owned accounts of the cross-account attachments are placeholders (``SERVICE_ACCOUNTS``).
+- Interface VPC endpoints (one per subnet): description ``VPC Endpoint Interface <endpoint id>``, ``InterfaceType``
+  ``vpc_endpoint``, requester-managed, not attached, the endpoint's security groups.
+
+The AWS-owned accounts of the cross-account attachments and the endpoints' requester are placeholders
+(``SERVICE_ACCOUNTS``).
 
 Each resource registers an :class:`Owner` with the EC2 backend of its account and Region; ``Owner.slots`` says which
 interfaces it wants now (``None`` once the resource is gone). :func:`reconcile` brings the interfaces in step: it runs
@@ -41,8 +46,9 @@ from typing import Any
 
 from moto.core.utils import utcnow
 
-#: The AWS-owned accounts whose instances the cross-account interfaces are attached to (placeholders).
-SERVICE_ACCOUNTS = {"eks": "000000000001", "kafka": "000000000002"}
+#: The AWS-owned accounts whose instances the cross-account interfaces are attached to, and the requester of the
+#: interfaces of interface VPC endpoints (placeholders).
+SERVICE_ACCOUNTS = {"eks": "000000000001", "kafka": "000000000002", "vpce": "000000000003"}
 
 _LOCK = threading.RLock()
 
@@ -63,7 +69,7 @@ class Owner:
 
     key: str
     requester_id: str
-    instance_owner_id: str
+    instance_owner_id: str | None  # None: the interface is not attached (interface VPC endpoints)
     requester_managed: bool
     delete_on_termination: bool
     slots: Callable[[], list[Slot] | None]
@@ -167,6 +173,9 @@ def _create(backend: Any, owner: Owner, slot: Slot) -> Any | None:
     eni.status = "in-use"
     eni.__dict__["_emulator_owner"] = owner.key
     eni.__dict__["_emulator_slot"] = slot.key
+    backend.enis[eni.id] = eni
+    if owner.instance_owner_id is None:
+        return eni
     eni.__dict__["_emulator_attachment"] = {
         "AttachTime": utcnow(),
         "AttachmentId": "eni-attach-" + secrets.token_hex(9)[:17],
@@ -176,7 +185,6 @@ def _create(backend: Any, owner: Owner, slot: Slot) -> Any | None:
         "InstanceOwnerId": owner.instance_owner_id,
         "Status": "attached",
     }
-    backend.enis[eni.id] = eni
     return eni
 
 
@@ -353,3 +361,32 @@ def _role_id(account_id: str, role_arn: str | None) -> str:
         return iam_backends[account_id]["global"].get_role_by_arn(role_arn).id
     except Exception:  # noqa: BLE001 - an unknown role (moto does not check it)
         return "AROA" + secrets.token_hex(9).upper()[:17]
+
+
+def vpc_endpoint(backend: Any, endpoint: Any) -> None:
+    """An interface VPC endpoint: a requester-managed interface per subnet, with the endpoint's security groups.
+
+    Description ``VPC Endpoint Interface <endpoint id>``, ``InterfaceType`` ``vpc_endpoint``, not attached. moto makes
+    the interfaces without the endpoint's groups (the VPC's default group), so the groups an endpoint uses look unused
+    and can be deleted under it.
+    """
+
+    def slots() -> list[Slot] | None:
+        if backend.vpc_end_points.get(endpoint.id) is not endpoint or endpoint.state == "deleted":
+            return None
+        groups = tuple(endpoint.security_group_ids or ())
+        description = f"VPC Endpoint Interface {endpoint.id}"
+        return [Slot(subnet_id, subnet_id, groups, description) for subnet_id in endpoint.subnet_ids or []]
+
+    register(
+        backend,
+        Owner(
+            key=f"vpce:{endpoint.id}",
+            requester_id=SERVICE_ACCOUNTS["vpce"],
+            instance_owner_id=None,
+            requester_managed=True,
+            delete_on_termination=False,
+            slots=slots,
+            interface_type="vpc_endpoint",
+        ),
+    )

@@ -254,3 +254,41 @@ def test_interfaces_stay_while_deleting_and_go_when_ec2_sees_the_end(aws, slow_d
     ec2.delete_security_group(GroupId=group)
     for subnet in subnets:
         ec2.delete_subnet(SubnetId=subnet)
+
+
+def test_interface_endpoint_interfaces_carry_its_groups(client, network):
+    """CreateVpcEndpoint (Interface): an interface per subnet in the endpoint's groups, following ModifyVpcEndpoint;
+    the groups are in use until DeleteVpcEndpoints (moto: the interfaces are in the VPC's default group)."""
+    ec2 = network["ec2"]
+    endpoint = ec2.create_vpc_endpoint(
+        VpcId=network["vpc"],
+        VpcEndpointType="Interface",
+        ServiceName="com.amazonaws.us-west-2.sts",
+        SubnetIds=network["subnets"][:2],
+        SecurityGroupIds=[network["groups"][0]],
+    )["VpcEndpoint"]
+    enis = interfaces(ec2, ("vpc-id", network["vpc"]))
+    assert sorted(e["NetworkInterfaceId"] for e in enis) == sorted(endpoint["NetworkInterfaceIds"])
+    assert {e["SubnetId"] for e in enis} == set(network["subnets"][:2])
+    for eni in enis:
+        assert eni["InterfaceType"] == "vpc_endpoint" and eni["RequesterManaged"] is True
+        assert eni["Description"] == f"VPC Endpoint Interface {endpoint['VpcEndpointId']}"
+        assert groups_of(eni) == {network["groups"][0]} and "Attachment" not in eni
+    assert_refused(ec2.delete_security_group, "DependencyViolation", GroupId=network["groups"][0])
+
+    ec2.modify_vpc_endpoint(
+        VpcEndpointId=endpoint["VpcEndpointId"],
+        AddSubnetIds=[network["subnets"][2]],
+        AddSecurityGroupIds=[network["groups"][1]],
+        RemoveSecurityGroupIds=[network["groups"][0]],
+    )
+    described = ec2.describe_vpc_endpoints(VpcEndpointIds=[endpoint["VpcEndpointId"]])["VpcEndpoints"][0]
+    enis = interfaces(ec2, ("vpc-id", network["vpc"]))
+    assert sorted(e["NetworkInterfaceId"] for e in enis) == sorted(described["NetworkInterfaceIds"])
+    assert {e["SubnetId"] for e in enis} == set(network["subnets"])
+    assert [groups_of(e) for e in enis] == [{network["groups"][1]}] * 3
+    ec2.delete_security_group(GroupId=network["groups"][0])
+
+    ec2.delete_vpc_endpoints(VpcEndpointIds=[endpoint["VpcEndpointId"]])
+    assert interfaces(ec2, ("vpc-id", network["vpc"])) == []
+    ec2.delete_security_group(GroupId=network["groups"][1])

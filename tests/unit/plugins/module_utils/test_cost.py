@@ -46,6 +46,14 @@ def test_nat_gateways_per_az_and_total_is_the_sum():
     assert doc["by_service"]["VPC"] == lines(doc, "VPC")["NAT gateways"]
 
 
+def test_interface_endpoints_cost_per_service_and_az():
+    none = estimate({"env": "x", "nat_gateways": 0})
+    four = estimate({"env": "x", "nat_gateways": 0, "interface_endpoints": 4, "endpoint_azs": 3})
+    assert "Interface endpoints (4 x 3 AZs)" not in lines(none, "VPC")
+    assert lines(four, "VPC")["Interface endpoints (4 x 3 AZs)"] == round(4 * 3 * H * 0.01, 2)
+    assert four["total"] - none["total"] == pytest.approx(4 * 3 * H * 0.01, abs=0.01)
+
+
 def test_unknown_size_names_the_variable():
     with pytest.raises(CostError, match="rds_instance_class=db.x9.huge has no price"):
         estimate({"env": "x", "rds": {"instance_class": "db.x9.huge"}})
