@@ -17,6 +17,7 @@ from moto.core.exceptions import JsonRESTError
 from moto.core.utils import unix_time
 
 from emulator.extensions import extension, original, override
+from emulator.paging import index_page
 
 #: Subscribers per notification AWS allows, by SubscriptionType.
 SUBSCRIBER_LIMITS = {"SNS": 1, "EMAIL": 10}
@@ -61,15 +62,7 @@ def subscriber_key(subscriber: Mapping[str, Any]) -> tuple[str, str]:
 
 def page(items: Sequence[Any], max_results: int | None, next_token: str | None) -> tuple[list[Any], str | None]:
     """One page of ``items`` (``NextToken`` is the index of the first item of the next page)."""
-    try:
-        start = int(next_token) if next_token else 0
-    except ValueError:
-        raise InvalidNextTokenException() from None
-    if start < 0 or start > len(items):
-        raise InvalidNextTokenException()
-    size = int(max_results or 100)
-    end = start + size
-    return list(items[start:end]), (str(end) if end < len(items) else None)
+    return index_page(items, next_token, int(max_results or 100), lambda _bad: InvalidNextTokenException())
 
 
 def budget_arn(account_id: str, name: str) -> str:

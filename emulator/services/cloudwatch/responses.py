@@ -7,6 +7,7 @@ from moto.cloudwatch.responses import CloudWatchResponse
 from moto.core.responses import ActionResult
 
 from emulator.extensions import extension, original, override
+from emulator.paging import index_page
 
 #: DescribeAlarms' MaxRecords: 1 to 100, 50 when not given (the API reference).
 MAX_RECORDS = 100
@@ -27,21 +28,18 @@ def describe_alarms(self: CloudWatchResponse) -> ActionResult:
         )
     found = original(CloudWatchResponse, "describe_alarms")(self).result
     alarms = sorted(found["MetricAlarms"] + found["CompositeAlarms"], key=lambda alarm: alarm.name)
-    token = self._get_param("NextToken")
-    try:
-        start = int(token) if token else 0
-    except ValueError:
-        raise InvalidParameterValue(f"Invalid NextToken: {token}") from None
-    if not 0 <= start <= len(alarms):
-        raise InvalidParameterValue(f"Invalid NextToken: {token}")
-    end = start + max_records
-    page = alarms[start:end]
+    page, next_token = index_page(
+        alarms,
+        self._get_param("NextToken"),
+        max_records,
+        lambda token: InvalidParameterValue(f"Invalid NextToken: {token}"),
+    )
     result = {
         "MetricAlarms": [a for a in page if a.rule is None],
         "CompositeAlarms": [a for a in page if a.rule is not None],
     }
-    if end < len(alarms):
-        result["NextToken"] = str(end)
+    if next_token:
+        result["NextToken"] = next_token
     return ActionResult(result)
 
 

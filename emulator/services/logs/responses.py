@@ -8,6 +8,7 @@ from moto.logs.exceptions import InvalidParameterException
 from moto.logs.responses import LogsResponse
 
 from emulator.extensions import extension, original, override
+from emulator.paging import index_page
 
 
 def associate_kms_key(self: LogsResponse) -> str:
@@ -49,16 +50,15 @@ def describe_metric_filters(self: LogsResponse) -> str:
     token = self._get_param("nextToken")
     found = json.loads(original(LogsResponse, "describe_metric_filters")(self))["metricFilters"]
     found.sort(key=lambda f: f["filterName"])
-    try:
-        start = int(token) if token else 0
-    except ValueError:
-        raise InvalidParameterException(msg=f"Invalid nextToken: {token}") from None
-    if not 0 <= start <= len(found):
-        raise InvalidParameterException(msg=f"Invalid nextToken: {token}")
-    end = start + int(limit or METRIC_FILTERS_PAGE)
-    result: dict[str, object] = {"metricFilters": found[start:end]}
-    if end < len(found):
-        result["nextToken"] = str(end)
+    page, next_token = index_page(
+        found,
+        token,
+        int(limit or METRIC_FILTERS_PAGE),
+        lambda bad: InvalidParameterException(msg=f"Invalid nextToken: {bad}"),
+    )
+    result: dict[str, object] = {"metricFilters": page}
+    if next_token:
+        result["nextToken"] = next_token
     return json.dumps(result)
 
 

@@ -25,6 +25,7 @@ from moto.core.exceptions import JsonRESTError
 from moto.xray.models import XRayBackend
 
 from emulator.extensions import extension, override
+from emulator.paging import index_page
 
 DEFAULT = "Default"
 GROUP_LIMIT = 25
@@ -119,15 +120,11 @@ def _state(backend: XRayBackend) -> dict[str, Any]:
 
 
 def page(items: Sequence[Any], next_token: str | None) -> tuple[list[Any], str | None]:
-    """One page of ``items``; the token is the index of the next page's first item."""
-    try:
-        start = int(next_token) if next_token else 0
-    except ValueError:
-        raise InvalidRequestException(f"Invalid NextToken: {next_token}") from None
-    if not 0 <= start <= len(items):
-        raise InvalidRequestException(f"Invalid NextToken: {next_token}")
-    end = start + PAGE_SIZE
-    return [copy.deepcopy(i) for i in items[start:end]], (str(end) if end < len(items) else None)
+    """One page of ``items`` (copies); the token is the index of the next page's first item."""
+    found, token = index_page(
+        items, next_token, PAGE_SIZE, lambda bad: InvalidRequestException(f"Invalid NextToken: {bad}")
+    )
+    return [copy.deepcopy(i) for i in found], token
 
 
 # --------------------------------------------------------------------------- validation
